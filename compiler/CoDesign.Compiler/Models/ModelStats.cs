@@ -1,0 +1,41 @@
+using CoDesign.Schema;
+using CoDesign.Schema.V1;
+
+namespace CoDesign.Compiler.Models;
+
+/// <summary>Parameter counts derived from a <see cref="ModelConfig"/> (norm weights and biases ignored: &lt; 0.01 %).</summary>
+public static class ModelStats
+{
+    public static double AttentionParams(ModelConfig m) =>
+        (double)m.HiddenSize * m.HeadDim * (2.0 * m.NumAttentionHeads + 2.0 * m.NumKvHeads);   // Q, O + K, V
+
+    public static double FfnMatrices(ModelConfig m) => m.FfnKind == FfnKind.TwoMatrix ? 2 : 3;
+
+    public static double DenseFfnParams(ModelConfig m) => FfnMatrices(m) * m.HiddenSize * m.IntermediateSize;
+    public static double ExpertParams(ModelConfig m) => FfnMatrices(m) * m.HiddenSize * m.ExpertIntermediateSize;
+    public static double SharedExpertParams(ModelConfig m) => m.NumSharedExperts * FfnMatrices(m) * m.HiddenSize * m.SharedExpertIntermediateSize;
+    public static double RouterParams(ModelConfig m) => (double)m.HiddenSize * m.NumExperts;
+
+    public static int MoeLayerCount(ModelConfig m) => m.MoeLayers.Count(x => x);
+    public static int DenseLayerCount(ModelConfig m) => (int)m.NumLayers - MoeLayerCount(m);
+
+    public static double EmbeddingParams(ModelConfig m) => (double)m.VocabSize * m.HiddenSize * (m.TieWordEmbeddings ? 1 : 2);
+
+    public static double TotalParams(ModelConfig m) =>
+        m.NumLayers * AttentionParams(m)
+        + DenseLayerCount(m) * DenseFfnParams(m)
+        + MoeLayerCount(m) * (m.NumExperts * ExpertParams(m) + SharedExpertParams(m) + RouterParams(m))
+        + EmbeddingParams(m);
+
+    /// <summary>Parameters a token touches (top-k experts only).</summary>
+    public static double ActiveParams(ModelConfig m) =>
+        m.NumLayers * AttentionParams(m)
+        + DenseLayerCount(m) * DenseFfnParams(m)
+        + MoeLayerCount(m) * (m.ExpertsPerToken * ExpertParams(m) + SharedExpertParams(m) + RouterParams(m))
+        + EmbeddingParams(m);
+
+    public static double WeightBytes(ModelConfig m) => TotalParams(m) * m.WeightType.SizeBytes();
+
+    /// <summary>KV-cache bytes per token over all layers (K and V).</summary>
+    public static double KvBytesPerToken(ModelConfig m) => 2.0 * m.NumLayers * m.NumKvHeads * m.HeadDim * m.KvCacheType.SizeBytes();
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using CoDesign.Schema;
+
+namespace CoDesign.Cli;
+
+/// <summary>
+/// Builds the command tree and runs it with the CLI's contract: results on stdout, one-line errors on
+/// stderr, exit 0 / 2 (bad input) / 1 (internal failure). Verbs register in <see cref="Verbs"/>, one line each.
+/// </summary>
+public static class CodesignApp
+{
+    /// <summary>The one table of verbs. Each factory gets the writers it must use.</summary>
+    static IEnumerable<Command> Verbs(CliContext ctx) =>
+    [
+        Commands.Models.ModelsCommand.Create(ctx),
+        Commands.Hardware.HardwareCommand.Create(ctx),
+    ];
+
+    public static RootCommand BuildRoot(CliContext ctx)
+    {
+        var root = new RootCommand("CoDesign: compile, simulate and reason about LLM-inference hardware (Duplex, PIM, GPU)");
+        foreach (var verb in Verbs(ctx)) root.Subcommands.Add(verb);
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var ctx = new CliContext(stdout, stderr);
+        try
+        {
+            var parse = BuildRoot(ctx).Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                stderr.WriteLine($"codesign: error: {OneLine(parse.Errors[0].Message)} (see 'codesign --help')");
+                return ExitCodes.BadInput;
+            }
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (InputException e)
+        {
+            stderr.WriteLine($"codesign: error: {OneLine(e.Message)}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("codesign: cancelled");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"codesign: internal error: {OneLine(e.GetType().Name + ": " + e.Message)}");
+            if (Environment.GetEnvironmentVariable("CODESIGN_DEBUG") == "1") stderr.WriteLine(e);
+            return ExitCodes.InternalFailure;
+        }
+    }
+
+    static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,38 @@
+using CoDesign.Reports;
+using CoDesign.Schema.Hardware;
+
+namespace CoDesign.Cli.Commands.Hardware;
+
+public static class HardwareHandler
+{
+    public static int Run(string? name, OutputFormat format, CliContext ctx)
+    {
+        if (name is not null)
+        {
+            // Protobuf JSON is the hardware file format, so a printed preset is a valid starting file.
+            ctx.Out.WriteLine(HardwareFile.ToJson(HardwareFile.Resolve(name)));
+            return ExitCodes.Success;
+        }
+        var rows = HardwarePresets.Names.Select(n =>
+        {
+            var hw = HardwarePresets.Get(n);
+            return (n, hw, procs: string.Join(" + ", hw.Processors.Select(p => p.Name)));
+        }).ToList();
+        switch (format)
+        {
+            case OutputFormat.Json:
+                Json.Write(ctx.Out, rows.Select(r => new { name = r.n, description = r.hw.Description, processors = r.hw.Processors.Select(p => p.Name).ToArray(), capacity_bytes = r.hw.Memory.CapacityBytes }));
+                break;
+            case OutputFormat.Csv:
+                Csv.Write(ctx.Out, ["name", "processors", "capacity_bytes", "description"],
+                    rows.Select(r => (IReadOnlyList<object?>)[r.n, r.procs, r.hw.Memory.CapacityBytes, r.hw.Description]));
+                break;
+            default:
+                var t = new TextTable("preset", "processors", "memory", "description");
+                foreach (var r in rows) t.Add(r.n, r.procs, Units.Bytes(r.hw.Memory.CapacityBytes), r.hw.Description);
+                t.Write(ctx.Out);
+                break;
+        }
+        return ExitCodes.Success;
+    }
+}

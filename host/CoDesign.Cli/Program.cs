@@ -1,0 +1,3 @@
+using CoDesign.Cli;
+
+return CodesignApp.Run(args, Console.Out, Console.Error);

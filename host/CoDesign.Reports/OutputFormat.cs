@@ -1,0 +1,3 @@
+namespace CoDesign.Reports;
+
+public enum OutputFormat { Table, Json, Csv }

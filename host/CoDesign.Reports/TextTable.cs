@@ -1,0 +1,36 @@
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace CoDesign.Reports;
+
+/// <summary>Plain-text tables for people (no colour codes, so output can be piped or diffed).</summary>
+public sealed class TextTable(params string[] columns)
+{
+    readonly List<string[]> _rows = [];
+    public string? Title { get; init; }
+    public HashSet<int> RightAligned { get; } = [];
+
+    public TextTable Add(params string[] cells) { _rows.Add(cells); return this; }
+
+    public void Write(TextWriter w)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(w),
+        });
+        console.Profile.Width = 240;
+        var t = new Table().Border(TableBorder.Simple);
+        if (Title is not null) t.Title = new TableTitle(Title);
+        for (int i = 0; i < columns.Length; i++)
+        {
+            var c = new TableColumn(Markup.Escape(columns[i]));
+            if (RightAligned.Contains(i)) c.RightAligned();
+            t.AddColumn(c);
+        }
+        foreach (var r in _rows) t.AddRow(r.Select(x => (IRenderable)new Text(x)).ToArray());
+        console.Write(t);
+    }
+}
