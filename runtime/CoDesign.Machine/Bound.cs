@@ -1,0 +1,3 @@
+namespace CoDesign.Machine;
+
+public enum Bound { Compute, Memory, Overhead }
