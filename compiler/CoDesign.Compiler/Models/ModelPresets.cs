@@ -12,10 +12,8 @@ public static class ModelPresets
 {
     public static readonly string[] Names = ["mixtral-8x7b", "glam-143b", "grok-1", "opt-66b", "llama3-70b"];
 
-    /// <summary>Presets that exist for real-tensor runs (small enough to execute on a CPU).</summary>
-    public static readonly Dictionary<string, Func<ModelConfig>> Extra = new(StringComparer.OrdinalIgnoreCase);
-
-    public static IEnumerable<string> AllNames => Names.Concat(Extra.Keys);
+    /// <summary>Paper models plus the tiny ones made for real-tensor runs (see <see cref="TinyPresets"/>).</summary>
+    public static IEnumerable<string> AllNames => Names.Concat(TinyPresets.Names);
 
     public static bool TryGet(string name, [NotNullWhen(true)] out ModelConfig? model)
     {
@@ -36,7 +34,7 @@ public static class ModelPresets
             // Llama 3 70B: dense, GQA with 8 KV heads, gated SiLU [T]
             "llama3-70b" or "llama3" => Build("llama3-70b", "LlamaForCausalLM", layers: 80, hidden: 8192, intermediate: 28672,
                 heads: 64, kvHeads: 8, vocab: 128256, FfnKind.GatedSilu, experts: 0, topK: 0, moeEvery: 0, ropeTheta: 5e5),
-            _ => Extra.TryGetValue(name, out var f) ? f() : null,
+            _ => TinyPresets.TryGet(name),
         };
         return model is not null;
     }
