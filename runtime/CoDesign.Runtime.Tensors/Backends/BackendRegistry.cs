@@ -1,0 +1,37 @@
+using CoDesign.Schema;
+
+namespace CoDesign.Runtime.Tensors.Backends;
+
+/// <summary>
+/// The one table of backends, looked up by name. Backends in other assemblies (the ILGPU one, which carries
+/// ILGPU with it) are named by type so that this project needs no reference to them: a host that ships the
+/// assembly (the CLI, the tests) gets the backend; one that does not gets a clear error.
+/// </summary>
+public static class BackendRegistry
+{
+    public sealed record Entry(string Name, string Description, bool Numeric, Func<IBackend> Create);
+
+    public static readonly IReadOnlyList<Entry> Table =
+    [
+        new("reference", "float64 oracle (MathNet); every other backend is validated against it", true, () => new ReferenceBackend()),
+        new("cpu", "float32 SIMD (System.Numerics.Tensors) on all cores, FP16/BF16 weights widened exactly", true, () => new CpuBackend()),
+        new("gpu", "ILGPU kernels, FP16/BF16 weight storage, FP32 accumulation; CUDA if present, else ILGPU's CPU accelerator", true,
+            () => ByType("gpu", "CoDesign.Runtime.Gpu.IlgpuBackend, CoDesign.Runtime.Gpu")),
+    ];
+
+    public static IEnumerable<string> Names => Table.Select(e => e.Name);
+
+    public static IBackend Create(string name)
+    {
+        var entry = Table.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new InputException($"unknown backend '{name}' (expected one of {string.Join(", ", Names)})");
+        return entry.Create();
+    }
+
+    static IBackend ByType(string name, string typeName)
+    {
+        var type = Type.GetType(typeName, throwOnError: false)
+            ?? throw new InputException($"backend '{name}' is not available in this build ({typeName} is not loaded)");
+        return (IBackend)Activator.CreateInstance(type)!;
+    }
+}

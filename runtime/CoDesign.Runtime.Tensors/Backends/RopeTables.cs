@@ -1,0 +1,27 @@
+namespace CoDesign.Runtime.Tensors.Backends;
+
+/// <summary>
+/// RoPE angles. Every backend computes angle = position·theta^(-2i/d) and its sine/cosine in float64 on the host:
+/// in float32 the angle alone would be off by position·2^-24 radians (2.4e-4 at position 4096), an error of the
+/// angle formula, not of the backend's arithmetic. Backends then rotate in their own precision.
+/// </summary>
+public static class RopeTables
+{
+    public static double InvFrequency(int i, int headDim, double theta) => Math.Pow(theta, -2.0 * i / headDim);
+
+    /// <summary>cos and sin, [rows, headDim/2] each, for the given positions.</summary>
+    public static (float[] Cos, float[] Sin) ForPositions(int[] positions, int headDim, double theta)
+    {
+        int half = headDim / 2;
+        var cos = new float[positions.Length * half];
+        var sin = new float[positions.Length * half];
+        for (int r = 0; r < positions.Length; r++)
+            for (int i = 0; i < half; i++)
+            {
+                var (s, c) = Math.SinCos(positions[r] * InvFrequency(i, headDim, theta));
+                cos[r * half + i] = (float)c;
+                sin[r * half + i] = (float)s;
+            }
+        return (cos, sin);
+    }
+}

@@ -1,0 +1,19 @@
+using CoDesign.Runtime.Tensors.Backends;
+
+namespace CoDesign.Runtime.Tensors.Execution;
+
+/// <summary>One request's output. Margins[i] = top-1 minus top-2 logit at step i; MaxAbsLogits[i] = the logits' scale there.</summary>
+public sealed record RequestResult(int Id, int PromptTokens, int[] Generated, double[] Margins, double[] MaxAbsLogits, int AdmittedAtStage, int FinishedAtStage);
+
+/// <summary>
+/// One engine iteration. Kind is "mixed" when some request is prefilling, else "decode". Placement says where
+/// attention and experts ran: decode attention and PIM-placed experts on the PIM side.
+/// </summary>
+public sealed record StageRecord(int Index, string Kind, int Requests, int PrefillTokens, int DecodeTokens,
+    double WallSeconds, double XpuSeconds, double PimSeconds, int ExpertRunsOnXpu, int ExpertRunsOnPim,
+    int DecodeAttentionOnPim, long KvBytesInUse);
+
+public sealed record OpTime(string Side, OpKind Op, long Calls, double Seconds);
+
+public sealed record EngineResult(IReadOnlyList<RequestResult> Requests, IReadOnlyList<StageRecord> Stages,
+    IReadOnlyList<OpTime> OpTimes, IReadOnlyList<KvCachePool.Event> KvEvents, long PeakKvBytes, long KvBytesAtEnd, double WallSeconds);

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Safetensors;
+using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Schema;
+
+namespace CoDesign.Runtime.Tensors.Execution;
+
+/// <summary>
+/// Executes a model on real tokens: continuous batching at stage level (waiting requests join as soon as a slot
+/// frees; a joining request's whole prompt is prefilled in its first stage, a "mixed" stage), a KV cache per
+/// request allocated on admission and freed on completion, greedy decoding, and Duplex placement:
+/// QKV/projections/norms/router/LM head/prefill attention on the xPU backend, decode attention and PIM-placed
+/// experts on the PIM backend (duplex-spec.md §3). With co-processing the two sides run concurrently.
+/// </summary>
+public sealed class InferenceEngine
+{
+    readonly ModelWeights _w;
+    readonly TimedBackend _xpu, _pim;
+    readonly EngineOptions _o;
+
+    public InferenceEngine(ModelWeights weights, IBackend xpu, IBackend pim, EngineOptions options)
+    {
+        if (options.MaxBatch < 1) throw new InputException("--max-batch must be at least 1");
+        _w = weights; _o = options;
+        _xpu = new TimedBackend(xpu);
+        _pim = new TimedBackend(pim);
+    }
+
+    sealed class Sequence(Request r, KvCache cache, int admitted)
+    {
+        public Request Request { get; } = r;
+        public KvCache Cache { get; } = cache;
+        public int Admitted { get; } = admitted;
+        public List<int> Generated { get; } = [];
+        public List<double> Margins { get; } = [];
+        public List<double> Scales { get; } = [];
+        public bool Prefilled => Cache.Length > 0;
+        public int[] NextInput => Prefilled ? [Generated[^1]] : Request.Prompt;
+    }
+
+    /// <summary>Rows of one sequence inside the stage's token batch.</summary>
+    readonly record struct Segment(Sequence Seq, int Offset, int Rows, bool Prefill);
+
+    public EngineResult Run(IReadOnlyList<Request> requests)
+    {
+        foreach (var r in requests) CheckRequest(r);
+        var pool = new KvCachePool(_w.Layers.Length, _w.KvHeads * _w.HeadDim);
+        var waiting = new Queue<Request>(requests);
+        var running = new List<Sequence>();
+        var done = new List<RequestResult>();
+        var stages = new List<StageRecord>();
+        var total = Stopwatch.StartNew();
+        for (int stage = 0; waiting.Count > 0 || running.Count > 0; stage++)
+        {
+            while (running.Count < _o.MaxBatch && waiting.Count > 0)
+            {
+                var r = waiting.Dequeue();
+                running.Add(new Sequence(r, pool.Allocate(stage, r.Id, r.Prompt.Length + r.MaxNewTokens), stage));
+            }
+            var sw = Stopwatch.StartNew();
+            double x0 = _xpu.TotalSeconds, p0 = _pim.TotalSeconds;
+            var counters = new StageCounters();
+            var logits = Forward(running, counters, out var segments);
+            for (int i = 0; i < running.Count; i++)
+            {
+                var s = running[i];
+                var (token, margin, scale) = Greedy(logits, i);
+                s.Generated.Add(token); s.Margins.Add(margin); s.Scales.Add(scale);
+            }
+            stages.Add(new StageRecord(stage, segments.Any(g => g.Prefill) ? "mixed" : "decode", running.Count,
+                segments.Where(g => g.Prefill).Sum(g => g.Rows), segments.Count(g => !g.Prefill),
+                sw.Elapsed.TotalSeconds, _xpu.TotalSeconds - x0, _pim.TotalSeconds - p0,
+                counters.ExpertsOnXpu, counters.ExpertsOnPim, counters.DecodeAttentionOnPim, pool.BytesInUse));
+            foreach (var s in running.Where(s => s.Generated.Count >= s.Request.MaxNewTokens).ToList())
+            {
+                pool.Free(stage, s.Request.Id);
+                running.Remove(s);
+                done.Add(new RequestResult(s.Request.Id, s.Request.Prompt.Length, [.. s.Generated], [.. s.Margins], [.. s.Scales], s.Admitted, stage));
+            }
+        }
+        var ops = new List<OpTime>();
+        foreach (var (side, b) in new[] { ("xpu", _xpu), ("pim", _pim) })
+            foreach (var k in Enum.GetValues<OpKind>())
+                if (b.Calls(k) > 0) ops.Add(new OpTime(side, k, b.Calls(k), b.Seconds(k)));
+        return new EngineResult([.. done.OrderBy(d => d.Id)], stages, ops, pool.Events, pool.PeakBytes, pool.BytesInUse, total.Elapsed.TotalSeconds);
+    }
+
+    void CheckRequest(Request r)
+    {
+        if (r.Prompt.Length == 0) throw new InputException($"request {r.Id}: empty prompt");
+        if (r.MaxNewTokens < 1) throw new InputException($"request {r.Id}: max new tokens must be at least 1");
+        foreach (var t in r.Prompt)
+            if (t < 0 || t >= _w.Vocab) throw new InputException($"request {r.Id}: token id {t} is outside the vocabulary [0, {_w.Vocab})");
+    }
+
+    /// <summary>Argmax (lowest id on ties), its margin over the runner-up, and the logits' max magnitude.</summary>
+    (int Token, double Margin, double Scale) Greedy(double[] logits, int row)
+    {
+        int v = _w.Vocab, best = 0;
+        var span = logits.AsSpan(row * v, v);
+        double second = double.NegativeInfinity, scale = 0;
+        for (int i = 1; i < v; i++) if (span[i] > span[best]) best = i;
+        for (int i = 0; i < v; i++)
+        {
+            if (i != best) second = Math.Max(second, span[i]);
+            scale = Math.Max(scale, Math.Abs(span[i]));
+        }
+        return (best, span[best] - second, scale);
+    }
+
+    sealed class StageCounters
+    {
+        public int ExpertsOnXpu, ExpertsOnPim, DecodeAttentionOnPim;
+    }
+
+    /// <summary>Runs one stage over every running sequence; returns the LM-head logits of each sequence's last row.</summary>
+    double[] Forward(List<Sequence> seqs, StageCounters counters, out List<Segment> segments)
+    {
+        var c = _w.Config;
+        int h = _w.Hidden, d = _w.HeadDim, hq = _w.Heads, hkv = _w.KvHeads;
+        segments = [];
+        var positions = new List<int>();
+        var tokens = new List<int>();
+        foreach (var s in seqs)
+        {
+            var input = s.NextInput;
+            segments.Add(new Segment(s, tokens.Count, input.Length, !s.Prefilled));
+            for (int i = 0; i < input.Length; i++) { tokens.Add(input[i]); positions.Add(s.Cache.Length + i); }
+        }
+        int rows = tokens.Count;
+        var pos = positions.ToArray();
+        var x = new double[rows * h];
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < h; i++) x[r * h + i] = _w.Embedding.Values[(long)tokens[r] * h + i];
+
+        bool decodeOnly = segments.All(g => !g.Prefill);
+        for (int l = 0; l < _w.Layers.Length; l++)
+        {
+            var L = _w.Layers[l];
+            var a = _xpu.RmsNorm(x, rows, L.InputNorm, c.NormEps);
+            var q = AddBias(_xpu.Linear(OpKind.QkvProj, a, rows, L.Q), L.QBias, rows);
+            var k = AddBias(_xpu.Linear(OpKind.QkvProj, a, rows, L.K), L.KBias, rows);
+            var v = AddBias(_xpu.Linear(OpKind.QkvProj, a, rows, L.V), L.VBias, rows);
+            q = _xpu.Rope(q, rows, hq, d, pos, c.RopeTheta);
+            k = _xpu.Rope(k, rows, hkv, d, pos, c.RopeTheta);
+            foreach (var g in segments) g.Seq.Cache.Write(l, k, v, g.Offset, g.Rows);
+            var attn = Attention(l, q, segments, counters);
+            Accumulate(x, _xpu.Linear(OpKind.OutProj, attn, rows, L.O));
+            var b = _xpu.RmsNorm(x, rows, L.PostNorm, c.NormEps);
+            if (L.IsMoe) Accumulate(x, Moe(L, b, rows, decodeOnly, counters));
+            else Accumulate(x, _xpu.GatedFfn(OpKind.DenseFfn, b, rows, L.Dense!));
+        }
+        foreach (var g in segments) g.Seq.Cache.Advance(g.Rows);
+
+        var last = new double[seqs.Count * h];
+        for (int i = 0; i < segments.Count; i++)
+            Array.Copy(x, (segments[i].Offset + segments[i].Rows - 1) * h, last, i * h, h);
+        var normed = _xpu.RmsNorm(last, seqs.Count, _w.FinalNorm, c.NormEps);
+        return _xpu.Linear(OpKind.LmHead, normed, seqs.Count, _w.LmHead);
+    }
+
+    /// <summary>
+    /// Prefill attention on the xPU, decode attention on the PIM side; with co-processing the two groups run
+    /// concurrently, otherwise one after the other.
+    /// </summary>
+    double[] Attention(int layer, double[] q, List<Segment> segments, StageCounters counters)
+    {
+        int d = _w.HeadDim, hq = _w.Heads, qw = hq * d;
+        var y = new double[q.Length];
+        void RunOn(IBackend be, Segment g)
+        {
+            var qs = new double[g.Rows * qw];
+            Array.Copy(q, g.Offset * qw, qs, 0, qs.Length);
+            int first = g.Seq.Cache.Length;
+            var o = be.Attention(new AttentionInput(qs, g.Rows, g.Seq.Cache.Keys(layer), g.Seq.Cache.Values(layer), first + g.Rows, hq, _w.KvHeads, d, first));
+            Array.Copy(o, 0, y, g.Offset * qw, o.Length);
+        }
+        var prefill = segments.Where(g => g.Prefill).ToList();
+        var decode = segments.Where(g => !g.Prefill).ToList();
+        counters.DecodeAttentionOnPim += decode.Count;
+        RunSides(() => { foreach (var g in prefill) RunOn(_xpu, g); }, () => { foreach (var g in decode) RunOn(_pim, g); });
+        return y;
+    }
+
+    /// <summary>Runs the xPU and PIM work concurrently under co-processing, else sequentially (one processor at a time).</summary>
+    void RunSides(Action xpuWork, Action pimWork)
+    {
+        if (!_o.CoProcessing) { xpuWork(); pimWork(); return; }
+        var pimTask = Task.Run(pimWork);
+        xpuWork();
+        pimTask.GetAwaiter().GetResult();
+    }
+
+    double[] Moe(LayerWeights L, double[] b, int rows, bool decodeOnly, StageCounters counters)
+    {
+        int h = _w.Hidden, k = _w.TopK, e = L.Experts.Length;
+        var route = _xpu.Route(b, rows, L.Router!, k);
+        var members = new List<int>[e];
+        for (int i = 0; i < e; i++) members[i] = [];
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < k; j++) members[route.Experts[r * k + j]].Add(r);
+        var counts = members.Select(m => m.Count).ToArray();
+        int width = L.Experts[0].Gate.Rows;
+        double bytesPerWeight = L.Experts[0].Gate.Storage.ElementBytes();
+        var onPim = _o.CoProcessing
+            ? ExpertPlacement.CoProcess(counts, 3.0 * h * width * bytesPerWeight, 6.0 * h * width, 2.0 * (2 * h + 2 * width) * 2, _o.Device)
+            : ExpertPlacement.PlainDuplex(e, decodeOnly);
+
+        var outputs = new double[e][];
+        void RunExperts(IBackend be, bool pimSide)
+        {
+            for (int i = 0; i < e; i++)
+            {
+                if (counts[i] == 0 || onPim[i] != pimSide) continue;
+                var xe = new double[counts[i] * h];
+                for (int t = 0; t < counts[i]; t++) Array.Copy(b, members[i][t] * h, xe, t * h, h);
+                outputs[i] = be.GatedFfn(OpKind.ExpertFfn, xe, counts[i], L.Experts[i]);
+            }
+        }
+        RunSides(() => RunExperts(_xpu, false), () => RunExperts(_pim, true));
+        counters.ExpertsOnPim += Enumerable.Range(0, e).Count(i => counts[i] > 0 && onPim[i]);
+        counters.ExpertsOnXpu += Enumerable.Range(0, e).Count(i => counts[i] > 0 && !onPim[i]);
+
+        // Combine by routing weight in each token's routing order, whatever processor ran the expert, so that
+        // placement cannot change the summation order.
+        var y = new double[rows * h];
+        var cursor = new int[e];
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < k; j++)
+            {
+                int ex = route.Experts[r * k + j];
+                double wgt = route.Weights[r * k + j];
+                int t = members[ex].IndexOf(r, cursor[ex]);
+                cursor[ex] = t;
+                var o = outputs[ex];
+                for (int i = 0; i < h; i++) y[r * h + i] += wgt * o[t * h + i];
+            }
+        if (L.SharedExpert is { } shared)
+        {
+            var s = _xpu.GatedFfn(OpKind.ExpertFfn, b, rows, shared);
+            var gate = L.SharedExpertGate is { } g ? _xpu.Linear(OpKind.Router, b, rows, g) : null;
+            for (int r = 0; r < rows; r++)
+            {
+                double gw = gate is null ? 1 : 1 / (1 + Math.Exp(-gate[r]));
+                for (int i = 0; i < h; i++) y[r * h + i] += gw * s[r * h + i];
+            }
+        }
+        return y;
+    }
+
+    static void Accumulate(double[] x, double[] delta)
+    {
+        for (int i = 0; i < x.Length; i++) x[i] += delta[i];
+    }
+
+    /// <summary>Q/K/V bias (Qwen-style checkpoints), added on the host in float64.</summary>
+    static double[] AddBias(double[] y, HostTensor? bias, int rows)
+    {
+        if (bias is null) return y;
+        int n = bias.Cols;
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < n; i++) y[r * n + i] += bias.Values[i];
+        return y;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Safetensors;
+using CoDesign.Runtime.Tensors.Weights;
+
+namespace CoDesign.Runtime.Tensors.Execution;
+
+/// <summary>Forwards to a backend and accumulates wall time and calls per operator kind (thread-safe).</summary>
+public sealed class TimedBackend(IBackend inner) : IBackend
+{
+    readonly long[] _ticks = new long[Enum.GetValues<OpKind>().Length];
+    readonly long[] _calls = new long[Enum.GetValues<OpKind>().Length];
+    long _total;
+
+    public IBackend Inner => inner;
+    public string Name => inner.Name;
+    public string Device => inner.Device;
+    public double UnitRoundoff => inner.UnitRoundoff;
+
+    public double TotalSeconds => Interlocked.Read(ref _total) / (double)Stopwatch.Frequency;
+    public double Seconds(OpKind k) => Interlocked.Read(ref _ticks[(int)k]) / (double)Stopwatch.Frequency;
+    public long Calls(OpKind k) => Interlocked.Read(ref _calls[(int)k]);
+
+    T Time<T>(OpKind k, Func<T> f)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        var r = f();
+        long dt = Stopwatch.GetTimestamp() - t0;
+        Interlocked.Add(ref _ticks[(int)k], dt);
+        Interlocked.Add(ref _total, dt);
+        Interlocked.Increment(ref _calls[(int)k]);
+        return r;
+    }
+
+    public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => Time(kind, () => inner.Linear(kind, x, rows, w));
+    public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => Time(OpKind.RmsNorm, () => inner.RmsNorm(x, rows, gamma, eps));
+    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) =>
+        Time(OpKind.Rope, () => inner.Rope(x, rows, heads, headDim, positions, theta));
+    public double[] Attention(AttentionInput a) => Time(OpKind.Attention, () => inner.Attention(a));
+    public RouterResult Route(double[] x, int rows, HostTensor router, int topK) => Time(OpKind.Router, () => inner.Route(x, rows, router, topK));
+    public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w) => Time(kind, () => inner.GatedFfn(kind, x, rows, w));
+    public void Dispose() => inner.Dispose();
+}

@@ -1,0 +1,62 @@
+using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Execution;
+using CoDesign.Runtime.Tensors.Weights;
+
+namespace CoDesign.Runtime.Tensors.Validation;
+
+public sealed record OpCheck(OpKind Op, long Calls, double MaxAbsError, double MaxRelError, double Tolerance, bool Pass);
+
+/// <summary>
+/// Per request: "match" when the greedy tokens are identical; "tie" when they first differ at a step where the
+/// reference's own top-2 logit margin is within the logit tolerance (the reference cannot tell the two tokens
+/// apart at that precision, so either is correct); "mismatch" otherwise.
+/// </summary>
+public sealed record TokenCheck(int RequestId, int[] Reference, int[] Candidate, string Verdict, int FirstDifference, double ReferenceMargin, double MarginTolerance);
+
+public sealed record ValidationReport(string Backend, string PimBackend, double UnitRoundoff, IReadOnlyList<OpCheck> Ops,
+    IReadOnlyList<TokenCheck> Tokens, double LogitTolerance, bool Pass);
+
+/// <summary>
+/// Validates a backend pair (xPU side, PIM side) against the float64 reference:
+/// 1. a reference run in which every operator is also executed on the candidate with identical inputs
+///    (<see cref="ComparingBackend"/>), giving per-operator errors;
+/// 2. an independent run on the candidate alone, whose greedy tokens are compared with the reference's.
+/// </summary>
+public static class Validator
+{
+    public static ValidationReport Run(ModelWeights w, IReadOnlyList<Request> requests, Func<IBackend> xpu, Func<IBackend> pim, EngineOptions options)
+    {
+        var stats = new Dictionary<OpKind, OpErrorStats>();
+        EngineResult reference, candidate;
+        double u;
+        string xName, pName;
+        using (IBackend refX = new ReferenceBackend(), refP = new ReferenceBackend(), cx = xpu(), cp = pim())
+        {
+            u = Math.Max(cx.UnitRoundoff, cp.UnitRoundoff);
+            xName = cx.Name; pName = cp.Name;
+            reference = new InferenceEngine(w, new ComparingBackend(refX, cx, stats), new ComparingBackend(refP, cp, stats), options).Run(requests);
+            candidate = new InferenceEngine(w, cx, cp, options).Run(requests);
+        }
+        int maxContext = requests.Max(r => r.Prompt.Length + r.MaxNewTokens);
+        var ops = stats.Values.OrderBy(s => s.Op).Select(s =>
+        {
+            double tol = Tolerances.For(s.Op, w.Config, maxContext, u);
+            return new OpCheck(s.Op, s.Calls, s.MaxAbs, s.MaxRel, tol, s.MaxRel <= tol);
+        }).ToList();
+        double logitTol = Tolerances.Logits(w.Config, maxContext, u);
+        var tokens = reference.Requests.Zip(candidate.Requests, (r, c) => CompareTokens(r, c, logitTol)).ToList();
+        bool pass = ops.All(o => o.Pass) && tokens.All(t => t.Verdict != "mismatch");
+        return new ValidationReport(xName, pName, u, ops, tokens, logitTol, pass);
+    }
+
+    static TokenCheck CompareTokens(RequestResult r, RequestResult c, double logitTol)
+    {
+        int first = -1;
+        for (int i = 0; i < r.Generated.Length; i++)
+            if (i >= c.Generated.Length || r.Generated[i] != c.Generated[i]) { first = i; break; }
+        if (first < 0) return new TokenCheck(r.Id, r.Generated, c.Generated, "match", -1, 0, 0);
+        // Both logits carry up to logitTol·scale error, so the reference's margin must exceed twice that to be decisive.
+        double margin = r.Margins[first], tol = 2 * logitTol * r.MaxAbsLogits[first];
+        return new TokenCheck(r.Id, r.Generated, c.Generated, margin <= tol ? "tie" : "mismatch", first, margin, tol);
+    }
+}

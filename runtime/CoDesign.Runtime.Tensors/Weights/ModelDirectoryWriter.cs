@@ -1,0 +1,63 @@
+using System.Text.Json;
+using CoDesign.Runtime.Tensors.Safetensors;
+using CoDesign.Schema;
+using CoDesign.Schema.V1;
+
+namespace CoDesign.Runtime.Tensors.Weights;
+
+/// <summary>
+/// Writes a model directory the way Hugging Face lays one out: config.json (the keys HF's Llama/Mixtral configs
+/// use) and model.safetensors with Llama/Mixtral tensor names. Same weights → byte-identical files.
+/// </summary>
+public static class ModelDirectoryWriter
+{
+    public const string WeightsFile = "model.safetensors";
+
+    public static (string ConfigPath, string WeightsPath, long Bytes, int Tensors) Write(ModelWeights w, string dir)
+    {
+        try { Directory.CreateDirectory(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new InputException($"cannot create {dir}: {e.Message}"); }
+        var cfgPath = Path.Combine(dir, "config.json");
+        var weightsPath = Path.Combine(dir, WeightsFile);
+        File.WriteAllText(cfgPath, ConfigJson(w.Config, w.Embedding.Storage));
+        var tensors = RandomModel.AllTensors(w);
+        SafetensorsWriter.Write(weightsPath, tensors, new Dictionary<string, string> { ["format"] = "pt", ["origin"] = w.Origin });
+        return (cfgPath, weightsPath, new FileInfo(weightsPath).Length, tensors.Count);
+    }
+
+    public static string ConfigJson(ModelConfig c, TensorDType storage)
+    {
+        using var ms = new MemoryStream();
+        using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            bool moe = c.NumExperts > 0;
+            j.WriteStartObject();
+            j.WriteString("_name_or_path", c.Name);
+            j.WriteStartArray("architectures");
+            j.WriteStringValue(c.Architecture);
+            j.WriteEndArray();
+            j.WriteString("model_type", moe ? "mixtral" : "llama");
+            j.WriteNumber("hidden_size", c.HiddenSize);
+            j.WriteNumber("num_hidden_layers", c.NumLayers);
+            j.WriteNumber("num_attention_heads", c.NumAttentionHeads);
+            j.WriteNumber("num_key_value_heads", c.NumKvHeads);
+            j.WriteNumber("head_dim", c.HeadDim);
+            j.WriteNumber("intermediate_size", moe ? c.ExpertIntermediateSize : c.IntermediateSize);
+            if (moe)
+            {
+                j.WriteNumber("num_local_experts", c.NumExperts);
+                j.WriteNumber("num_experts_per_tok", c.ExpertsPerToken);
+            }
+            j.WriteNumber("vocab_size", c.VocabSize);
+            j.WriteNumber("max_position_embeddings", c.MaxPositionEmbeddings);
+            j.WriteNumber("rope_theta", c.RopeTheta);
+            j.WriteNumber("rms_norm_eps", c.NormEps);
+            j.WriteBoolean("tie_word_embeddings", c.TieWordEmbeddings);
+            j.WriteString("hidden_act", "silu");
+            j.WriteString("torch_dtype", storage switch { TensorDType.F32 => "float32", TensorDType.F16 => "float16", _ => "bfloat16" });
+            j.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray()) + "\n";
+    }
+}

@@ -1,0 +1,31 @@
+using CoDesign.Compiler.Models;
+using CoDesign.Machine;
+using CoDesign.Runtime.Tensors.Execution;
+using CoDesign.Runtime.Tensors.Numerics;
+using CoDesign.Runtime.Tensors.Safetensors;
+using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Schema.Hardware;
+
+namespace CoDesign.Runtime.Tensors.Tests;
+
+/// <summary>Shared tiny models (built once per test run: random generation is the slow part) and request sets.</summary>
+public static class TestModels
+{
+    static readonly Lazy<ModelWeights> _moe = new(() => RandomModel.Create(TinyPresets.TryGet("tiny-moe")!, 1, TensorDType.F16));
+    static readonly Lazy<ModelWeights> _dense = new(() => RandomModel.Create(TinyPresets.TryGet("tiny-dense")!, 1, TensorDType.BF16));
+
+    public static ModelWeights TinyMoe => _moe.Value;
+    public static ModelWeights TinyDense => _dense.Value;
+    public static ModelWeights Get(string name) => name == "tiny-moe" ? TinyMoe : TinyDense;
+
+    public static EngineOptions Options(bool coProcessing = true, int maxBatch = 2) =>
+        new() { MaxBatch = maxBatch, CoProcessing = coProcessing, Device = new DeviceModel(HardwarePresets.Get("duplex")) };
+
+    /// <summary>Three requests of different prompt lengths, so with a batch of 2 the third joins mid-run (a mixed stage).</summary>
+    public static List<Request> Requests(int vocab, int newTokens = 4, ulong seed = 7)
+    {
+        var rng = new SplitMix64(seed);
+        int[] Prompt(int n) => Enumerable.Range(0, n).Select(_ => rng.NextInt(vocab)).ToArray();
+        return [new Request(0, Prompt(5), newTokens), new Request(1, Prompt(3), newTokens + 1), new Request(2, Prompt(6), newTokens - 1)];
+    }
+}
