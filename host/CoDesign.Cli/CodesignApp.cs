@@ -14,6 +14,9 @@ public static class CodesignApp
     [
         Commands.Models.ModelsCommand.Create(ctx),
         Commands.Hardware.HardwareCommand.Create(ctx),
+        Commands.MakeModel.MakeModelCommand.Create(ctx),
+        Commands.Run.RunCommand.Create(ctx),
+        Commands.Validate.ValidateCommand.Create(ctx),
     ];
 
     public static RootCommand BuildRoot(CliContext ctx)

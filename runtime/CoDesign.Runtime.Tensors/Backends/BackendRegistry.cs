@@ -21,12 +21,11 @@ public static class BackendRegistry
 
     public static IEnumerable<string> Names => Table.Select(e => e.Name);
 
-    public static IBackend Create(string name)
-    {
-        var entry = Table.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+    public static Entry Require(string name) =>
+        Table.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
             ?? throw new InputException($"unknown backend '{name}' (expected one of {string.Join(", ", Names)})");
-        return entry.Create();
-    }
+
+    public static IBackend Create(string name) => Require(name).Create();
 
     static IBackend ByType(string name, string typeName)
     {

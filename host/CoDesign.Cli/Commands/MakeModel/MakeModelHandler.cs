@@ -1,0 +1,35 @@
+using CoDesign.Cli.Commands.Run;
+using CoDesign.Compiler.Models;
+using CoDesign.Reports;
+using CoDesign.Runtime.Tensors.Safetensors;
+using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Schema;
+
+namespace CoDesign.Cli.Commands.MakeModel;
+
+public static class MakeModelHandler
+{
+    public sealed record MadeModel(string Model, string Directory, string Config, string Weights, string Dtype, int Tensors, long Bytes, ulong Seed);
+
+    public static int Run(string preset, string outDir, ulong seed, string? dtype, OutputFormat format, CliContext ctx)
+    {
+        var config = TinyPresets.TryGet(preset)
+            ?? throw new InputException($"--preset: '{preset}' is not one of {string.Join(", ", TinyPresets.Names)}");
+        var storage = dtype is null ? TensorRunInputs.StorageType(config.WeightType) : TensorDTypes.Parse(dtype, "--dtype");
+        var weights = RandomModel.Create(config, seed, storage);
+        var (cfg, file, bytes, count) = ModelDirectoryWriter.Write(weights, outDir);
+        var m = new MadeModel(config.Name, outDir, cfg, file, storage.HeaderName(), count, bytes, seed);
+        switch (format)
+        {
+            case OutputFormat.Json: Json.Write(ctx.Out, m); break;
+            case OutputFormat.Csv:
+                Csv.Write(ctx.Out, ["model", "directory", "config", "weights", "dtype", "tensors", "bytes", "seed"],
+                    [[m.Model, m.Directory, m.Config, m.Weights, m.Dtype, m.Tensors, m.Bytes, m.Seed]]);
+                break;
+            default:
+                ctx.Out.WriteLine($"wrote {m.Model} to {m.Directory}: {m.Tensors} {m.Dtype} tensors, {Units.Bytes(m.Bytes)} ({m.Weights}), seed {m.Seed}");
+                break;
+        }
+        return ExitCodes.Success;
+    }
+}

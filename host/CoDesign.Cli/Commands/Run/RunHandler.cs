@@ -1,0 +1,67 @@
+using System.CommandLine;
+using CoDesign.Reports;
+using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Execution;
+
+namespace CoDesign.Cli.Commands.Run;
+
+public static class RunHandler
+{
+    public sealed record RunReport(string Model, string Weights, string Backend, string BackendDevice, string PimBackend, string PimDevice,
+        bool CoProcessing, int MaxBatch, IReadOnlyList<RequestRow> Requests, IReadOnlyList<StageRecord> Stages, IReadOnlyList<OpRow> Ops,
+        int GeneratedTokens, double WallSeconds, double TokensPerSecond, long PeakKvBytes, long KvBytesAtEnd);
+
+    public sealed record RequestRow(int Id, int PromptTokens, int[] Generated, int AdmittedAtStage, int FinishedAtStage);
+    public sealed record OpRow(string Side, string Op, long Calls, double Seconds);
+
+    public static int Run(ParseResult p, TensorRunInputs inputs, string backend, OutputFormat format, CliContext ctx)
+    {
+        var weights = TensorRunInputs.LoadWeights(p.GetValue(inputs.Model)!, p.GetValue(inputs.Seed));
+        var requests = inputs.Requests(p, weights);
+        var options = inputs.EngineOptions(p);
+        var (xName, pName) = inputs.BackendNames(p, backend);
+        var xf = TensorRunInputs.Factory(xName);
+        var pf = TensorRunInputs.Factory(pName);
+        EngineResult r;
+        string xDev, pDev;
+        using (IBackend xpu = xf(), pim = pf())
+        {
+            xDev = xpu.Device; pDev = pim.Device;
+            r = new InferenceEngine(weights, xpu, pim, options).Run(requests);
+        }
+        int generated = r.Requests.Sum(q => q.Generated.Length);
+        var report = new RunReport(weights.Config.Name, weights.Origin, xName, xDev, pName, pDev, options.CoProcessing, options.MaxBatch,
+            r.Requests.Select(q => new RequestRow(q.Id, q.PromptTokens, q.Generated, q.AdmittedAtStage, q.FinishedAtStage)).ToList(),
+            r.Stages, r.OpTimes.Select(o => new OpRow(o.Side, o.Op.Name(), o.Calls, o.Seconds)).ToList(),
+            generated, r.WallSeconds, generated / r.WallSeconds, r.PeakKvBytes, r.KvBytesAtEnd);
+        Write(report, format, ctx.Out);
+        return ExitCodes.Success;
+    }
+
+    static void Write(RunReport r, OutputFormat format, TextWriter w)
+    {
+        switch (format)
+        {
+            case OutputFormat.Json: Json.Write(w, r); return;
+            case OutputFormat.Csv:
+                Csv.Write(w, ["request", "prompt_tokens", "generated", "admitted_at_stage", "finished_at_stage"],
+                    r.Requests.Select(q => (IReadOnlyList<object?>)[q.Id, q.PromptTokens, string.Join(' ', q.Generated), q.AdmittedAtStage, q.FinishedAtStage]));
+                return;
+        }
+        w.WriteLine($"model {r.Model} ({r.Weights}); xPU backend {r.Backend} [{r.BackendDevice}]; PIM backend {r.PimBackend} [{r.PimDevice}]; " +
+            $"co-processing {(r.CoProcessing ? "on" : "off")}; max batch {r.MaxBatch}");
+        var t = new TextTable("request", "prompt", "generated token ids", "stages");
+        foreach (var q in r.Requests) t.Add(q.Id.ToString(), q.PromptTokens.ToString(), string.Join(' ', q.Generated), $"{q.AdmittedAtStage}-{q.FinishedAtStage}");
+        t.Write(w);
+        var s = new TextTable("stage", "kind", "requests", "prefill tok", "decode tok", "wall", "xPU busy", "PIM busy", "experts xPU/PIM", "decode attn on PIM", "KV in use")
+        { Title = "stages" };
+        foreach (var g in r.Stages)
+            s.Add(g.Index.ToString(), g.Kind, g.Requests.ToString(), g.PrefillTokens.ToString(), g.DecodeTokens.ToString(), Units.Seconds(g.WallSeconds),
+                Units.Seconds(g.XpuSeconds), Units.Seconds(g.PimSeconds), $"{g.ExpertRunsOnXpu}/{g.ExpertRunsOnPim}", g.DecodeAttentionOnPim.ToString(), Units.Bytes(g.KvBytesInUse));
+        s.Write(w);
+        var o = new TextTable("side", "operator", "calls", "time") { Title = "operators" };
+        foreach (var op in r.Ops) o.Add(op.Side, op.Op, op.Calls.ToString(), Units.Seconds(op.Seconds));
+        o.Write(w);
+        w.WriteLine($"{r.GeneratedTokens} tokens in {Units.Seconds(r.WallSeconds)} ({Units.Number(r.TokensPerSecond)} tokens/s); KV cache peak {Units.Bytes(r.PeakKvBytes)}, {Units.Bytes(r.KvBytesAtEnd)} left at the end");
+    }
+}

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using CoDesign.Compiler.Models;
+using CoDesign.Machine;
+using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Execution;
+using CoDesign.Runtime.Tensors.Numerics;
+using CoDesign.Runtime.Tensors.Safetensors;
+using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Schema;
+using CoDesign.Schema.Hardware;
+using CoDesign.Schema.V1;
+
+namespace CoDesign.Cli.Commands.Run;
+
+/// <summary>Options and input resolution shared by 'run' and 'validate': model weights, prompts, backends, engine options.</summary>
+public sealed class TensorRunInputs
+{
+    public Option<string> Model { get; } = CommonOptions.Model();
+    public Option<string?> PimBackend { get; } = new("--pim-backend")
+    {
+        Description = "Backend for operators placed on Logic-PIM (decode attention, PIM-placed experts); default: --backend (cpu for --backend rtl)",
+    };
+    public Option<string> CoProcess { get; } = new("--coprocess")
+    {
+        Description = "Expert and attention co-processing: on (xPU and PIM sides run concurrently, experts split by cost) or off (plain Duplex)",
+        DefaultValueFactory = _ => "on",
+    };
+    public Option<string?> Prompts { get; } = new("--prompts")
+    {
+        Description = "File with one request per line: prompt token ids separated by spaces or commas ('#' starts a comment). Default: 4 random prompts from --seed",
+    };
+    public Option<int> MaxNewTokens { get; } = new("--max-new-tokens") { Description = "Tokens to generate per request (greedy)", DefaultValueFactory = _ => 8 };
+    public Option<int> MaxBatch { get; } = new("--max-batch") { Description = "Most requests per stage; others wait and join as requests finish", DefaultValueFactory = _ => 4 };
+    public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for random weights of tiny-moe/tiny-dense without a directory, and for default prompts", DefaultValueFactory = _ => 1 };
+    public Option<string> Hardware { get; } = CommonOptions.Hardware();
+
+    public void AddTo(Command cmd)
+    {
+        foreach (var o in new Option[] { Model, PimBackend, CoProcess, Prompts, MaxNewTokens, MaxBatch, Seed, Hardware }) cmd.Options.Add(o);
+    }
+
+    /// <summary>
+    /// --model DIR (or its config.json): config.json + safetensors. --model tiny-moe|tiny-dense: random weights from --seed
+    /// in the preset's weight type. Other presets have no weights.
+    /// </summary>
+    public static ModelWeights LoadWeights(string model, ulong seed)
+    {
+        var config = ModelLoader.WithTypes(ModelLoader.Resolve(model), null, null, null);
+        if (Directory.Exists(model)) return WeightsLoader.Load(config, model);
+        if (File.Exists(model)) return WeightsLoader.Load(config, Path.GetDirectoryName(Path.GetFullPath(model))!);
+        if (TinyPresets.TryGet(model) is not null) return RandomModel.Create(config, seed, StorageType(config.WeightType));
+        throw new InputException($"model '{model}' is a preset without weights: give a model directory (config.json + *.safetensors; " +
+            $"'codesign make-model' writes one) or one of {string.Join(", ", TinyPresets.Names)}");
+    }
+
+    public static TensorDType StorageType(DataType t) => t switch
+    {
+        DataType.Fp32 => TensorDType.F32,
+        DataType.Bf16 => TensorDType.BF16,
+        DataType.Fp16 => TensorDType.F16,
+        _ => throw new InputException($"weight type {t.ShortName()} has no tensor runtime support (fp32, fp16, bf16)"),
+    };
+
+    public List<Request> Requests(ParseResult p, ModelWeights w)
+    {
+        int newTokens = p.GetValue(MaxNewTokens);
+        if (newTokens < 1) throw new InputException("--max-new-tokens must be at least 1");
+        var file = p.GetValue(Prompts);
+        return file is null ? DefaultPrompts(w.Vocab, newTokens, p.GetValue(Seed)) : ReadPrompts(file, newTokens);
+    }
+
+    public static List<Request> DefaultPrompts(int vocab, int newTokens, ulong seed)
+    {
+        var rng = new SplitMix64(seed ^ 0x5EED);
+        return Enumerable.Range(0, 4).Select(i => new Request(i, Enumerable.Range(0, 4 + 2 * i).Select(_ => rng.NextInt(vocab)).ToArray(), newTokens)).ToList();
+    }
+
+    public static List<Request> ReadPrompts(string path, int newTokens)
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputException($"cannot read prompts {path}: {e.Message}"); }
+        var list = new List<Request>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            int hash = line.IndexOf('#');
+            if (hash >= 0) line = line[..hash];
+            var parts = line.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 0) continue;
+            var ids = parts.Select(s => int.TryParse(s, out var v) && v >= 0 ? v
+                : throw new InputException($"{path}:{i + 1}: '{s}' is not a token id (non-negative integer)")).ToArray();
+            list.Add(new Request(list.Count, ids, newTokens));
+        }
+        if (list.Count == 0) throw new InputException($"{path}: no prompts (one request per line: token ids)");
+        return list;
+    }
+
+    public EngineOptions EngineOptions(ParseResult p)
+    {
+        var co = p.GetValue(CoProcess)!.ToLowerInvariant();
+        if (co is not ("on" or "off")) throw new InputException($"--coprocess: '{co}' is not one of on, off");
+        var hw = HardwareFile.Resolve(p.GetValue(Hardware)!);
+        return new EngineOptions { MaxBatch = p.GetValue(MaxBatch), CoProcessing = co == "on", Device = new DeviceModel(hw) };
+    }
+
+    /// <summary>
+    /// xPU and PIM backend names. "rtl" names the PIM side only (Logic-PIM units); the xPU side then runs on cpu.
+    /// </summary>
+    public (string Xpu, string Pim) BackendNames(ParseResult p, string backend)
+    {
+        var pim = p.GetValue(PimBackend);
+        if (backend == "rtl") return ("cpu", pim ?? "rtl");
+        return (backend, pim ?? backend);
+    }
+
+    public static Func<IBackend> Factory(string name)
+    {
+        BackendRegistry.Require(name);   // fail on an unknown name before any work starts
+        return () => BackendRegistry.Create(name);
+    }
+}
