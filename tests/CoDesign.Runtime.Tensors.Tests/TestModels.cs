@@ -1,6 +1,7 @@
 using CoDesign.Compiler.Models;
 using CoDesign.Machine;
 using CoDesign.Runtime.Tensors.Execution;
+using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Numerics;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
@@ -20,6 +21,23 @@ public static class TestModels
 
     public static EngineOptions Options(bool coProcessing = true, int maxBatch = 2) =>
         new() { MaxBatch = maxBatch, CoProcessing = coProcessing, Device = new DeviceModel(HardwarePresets.Get("duplex")) };
+
+    static readonly Dictionary<string, EngineResult> _referenceRuns = [];
+
+    /// <summary>The float64 reference run of <see cref="Requests"/>(vocab, 3) on a tiny model, computed once.</summary>
+    public static EngineResult ReferenceRun(string model)
+    {
+        lock (_referenceRuns)
+        {
+            if (!_referenceRuns.TryGetValue(model, out var r))
+            {
+                var w = Get(model);
+                using var reference = new ReferenceBackend();
+                _referenceRuns[model] = r = new InferenceEngine(w, reference, reference, Options()).Run(Requests(w.Vocab, newTokens: 3));
+            }
+            return r;
+        }
+    }
 
     /// <summary>Three requests of different prompt lengths, so with a batch of 2 the third joins mid-run (a mixed stage).</summary>
     public static List<Request> Requests(int vocab, int newTokens = 4, ulong seed = 7)

@@ -1,0 +1,122 @@
+using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Execution;
+using CoDesign.Runtime.Tensors.Numerics;
+using CoDesign.Runtime.Tensors.Validation;
+using CoDesign.Runtime.Tensors.Weights;
+
+namespace CoDesign.Runtime.Tensors.Tests.Backends;
+
+/// <summary>
+/// The one conformance suite: every operator of a numeric backend against the float64 reference on the same
+/// inputs, within the tolerance derived from the backend's unit roundoff (<see cref="Tolerances"/>), and greedy
+/// tokens identical to the reference on the tiny models. Each backend adds a thin subclass.
+/// </summary>
+public abstract class BackendConformanceTests
+{
+    protected abstract IBackend CreateBackend();
+
+    IBackend _backend = null!;
+    readonly ReferenceBackend _reference = new();
+    static ModelWeights W => TestModels.TinyMoe;
+    static LayerWeights L0 => W.Layers[0];
+
+    [OneTimeSetUp] public void CreateOnce() => _backend = CreateBackend();
+    [OneTimeTearDown] public void DisposeOnce() { _backend.Dispose(); _reference.Dispose(); }
+
+    static double[] Random(int n, ulong seed, double scale = 1)
+    {
+        var rng = new SplitMix64(seed);
+        return Enumerable.Range(0, n).Select(_ => (2 * rng.NextDouble() - 1) * scale * Math.Sqrt(3)).ToArray();
+    }
+
+    void AssertClose(OpKind op, double[] reference, double[] actual, int context = 1)
+    {
+        var stats = new OpErrorStats(op);
+        stats.Add(reference, actual);
+        double tol = Tolerances.For(op, W.Config, context, _backend.UnitRoundoff);
+        TestContext.Out.WriteLine($"{_backend.Name} {op.Name()}: max rel error {stats.MaxRel:E2} (tolerance {tol:E2})");
+        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(tol), $"{op.Name()} on {_backend.Name}");
+    }
+
+    [Test]
+    public void Linear()
+    {
+        var x = Random(3 * W.Hidden, 1);
+        AssertClose(OpKind.QkvProj, _reference.Linear(OpKind.QkvProj, x, 3, L0.Q), _backend.Linear(OpKind.QkvProj, x, 3, L0.Q));
+    }
+
+    [Test]
+    public void LmHead()
+    {
+        var x = Random(2 * W.Hidden, 2);
+        AssertClose(OpKind.LmHead, _reference.Linear(OpKind.LmHead, x, 2, W.LmHead), _backend.Linear(OpKind.LmHead, x, 2, W.LmHead));
+    }
+
+    [Test]
+    public void RmsNorm()
+    {
+        var x = Random(3 * W.Hidden, 3, scale: 5);
+        AssertClose(OpKind.RmsNorm, _reference.RmsNorm(x, 3, L0.InputNorm, 1e-5), _backend.RmsNorm(x, 3, L0.InputNorm, 1e-5));
+    }
+
+    [Test]
+    public void Rope()
+    {
+        int[] pos = [0, 17, 4000];
+        var x = Random(3 * W.Heads * W.HeadDim, 4);
+        AssertClose(OpKind.Rope, _reference.Rope(x, 3, W.Heads, W.HeadDim, pos, 10000), _backend.Rope(x, 3, W.Heads, W.HeadDim, pos, 10000));
+    }
+
+    [TestCase(4, 3, TestName = "Attention (prefill, 3 new rows after 4 cached)")]
+    [TestCase(9, 1, TestName = "Attention (decode, 1 row after 9 cached)")]
+    public void Attention(int cached, int rows)
+    {
+        int len = cached + rows, kvw = W.KvHeads * W.HeadDim;
+        var a = new AttentionInput(Random(rows * W.Heads * W.HeadDim, 5), rows, Random(len * kvw, 6), Random(len * kvw, 7), len, W.Heads, W.KvHeads, W.HeadDim, cached);
+        AssertClose(OpKind.Attention, _reference.Attention(a), _backend.Attention(a), len);
+    }
+
+    [Test]
+    public void Router()
+    {
+        var x = Random(4 * W.Hidden, 8);
+        var r = _reference.Route(x, 4, L0.Router!, W.TopK);
+        var b = _backend.Route(x, 4, L0.Router!, W.TopK);
+        Assert.That(b.Experts, Is.EqualTo(r.Experts), "chosen experts");
+        AssertClose(OpKind.Router, r.Dense((int)W.Config.NumExperts), b.Dense((int)W.Config.NumExperts));
+    }
+
+    [Test]
+    public void ExpertFfn()
+    {
+        var x = Random(3 * W.Hidden, 9);
+        AssertClose(OpKind.ExpertFfn, _reference.GatedFfn(OpKind.ExpertFfn, x, 3, L0.Experts[5]), _backend.GatedFfn(OpKind.ExpertFfn, x, 3, L0.Experts[5]));
+    }
+
+    [Test]
+    public void DenseFfn()
+    {
+        var d = TestModels.TinyDense;
+        var x = Random(2 * d.Hidden, 10);
+        var f = d.Layers[1].Dense!;
+        var stats = new OpErrorStats(OpKind.DenseFfn);
+        stats.Add(_reference.GatedFfn(OpKind.DenseFfn, x, 2, f), _backend.GatedFfn(OpKind.DenseFfn, x, 2, f));
+        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.DenseFfn, d.Config, 1, _backend.UnitRoundoff)));
+    }
+
+    [TestCase("tiny-moe")]
+    [TestCase("tiny-dense")]
+    public void GreedyTokensMatchReference(string model)
+    {
+        var w = TestModels.Get(model);
+        var reqs = TestModels.Requests(w.Vocab, newTokens: 3);
+        var expected = TestModels.ReferenceRun(model).Requests.Select(r => r.Generated).ToList();
+        var actual = new InferenceEngine(w, _backend, _backend, TestModels.Options()).Run(reqs).Requests.Select(r => r.Generated).ToList();
+        Assert.That(actual, Is.EqualTo(expected));
+    }
+}
+
+public sealed class CpuConformanceTests : BackendConformanceTests
+{
+    protected override IBackend CreateBackend() => BackendRegistry.Create("cpu");
+}

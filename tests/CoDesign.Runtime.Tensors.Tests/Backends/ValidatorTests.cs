@@ -1,0 +1,55 @@
+using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Safetensors;
+using CoDesign.Runtime.Tensors.Validation;
+using CoDesign.Runtime.Tensors.Weights;
+
+namespace CoDesign.Runtime.Tensors.Tests.Backends;
+
+public class ValidatorTests
+{
+    [Test]
+    public void CpuPassesWithEveryOperatorChecked()
+    {
+        var w = TestModels.TinyMoe;
+        var v = Validator.Run(w, TestModels.Requests(w.Vocab, newTokens: 3), () => new CpuBackend(), () => new CpuBackend(), TestModels.Options());
+        Assert.That(v.Pass, Is.True);
+        Assert.That(v.Ops.Select(o => o.Op), Is.EquivalentTo(new[] { OpKind.RmsNorm, OpKind.QkvProj, OpKind.Rope, OpKind.Attention, OpKind.OutProj, OpKind.Router, OpKind.ExpertFfn, OpKind.LmHead }));
+        Assert.That(v.Ops.All(o => o.MaxRelError > 0), Is.True, "float32 differs from float64 somewhere in every operator");
+        Assert.That(v.Tokens.All(t => t.Verdict == "match"), Is.True);
+    }
+
+    /// <summary>A float32 backend whose linear layers round their outputs to bf16: an error of 2^-9, far above float32's.</summary>
+    sealed class Bf16OutputsBackend : IBackend
+    {
+        readonly CpuBackend _cpu = new();
+        public string Name => "cpu-bf16-outputs";
+        public string Device => _cpu.Device;
+        public double UnitRoundoff => _cpu.UnitRoundoff;   // claims float32: validation must catch the lie
+        public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) =>
+            _cpu.Linear(kind, x, rows, w).Select(v => (double)HalfBits.RoundTo((float)v, TensorDType.BF16)).ToArray();
+        public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => _cpu.RmsNorm(x, rows, gamma, eps);
+        public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) => _cpu.Rope(x, rows, heads, headDim, positions, theta);
+        public double[] Attention(AttentionInput a) => _cpu.Attention(a);
+        public RouterResult Route(double[] x, int rows, HostTensor router, int topK) => _cpu.Route(x, rows, router, topK);
+        public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w) => _cpu.GatedFfn(kind, x, rows, w);
+        public void Dispose() => _cpu.Dispose();
+    }
+
+    [Test]
+    public void ToleranceCatchesAPrecisionLoss()
+    {
+        var w = TestModels.TinyDense;
+        var v = Validator.Run(w, TestModels.Requests(w.Vocab, newTokens: 2), () => new Bf16OutputsBackend(), () => new CpuBackend(), TestModels.Options());
+        Assert.That(v.Pass, Is.False);
+        Assert.That(v.Ops.Where(o => !o.Pass).Select(o => o.Op), Is.EquivalentTo(new[] { OpKind.QkvProj, OpKind.OutProj, OpKind.LmHead }));
+    }
+
+    [Test]
+    public void ToleranceFollowsTheFormula()
+    {
+        // fp32, K = 256: 8·(2 + 16)·2^-24
+        Assert.That(Tolerances.Bound(Math.Pow(2, -24), 256), Is.EqualTo(8 * 18 * Math.Pow(2, -24)).Within(1e-20));
+        Assert.That(Tolerances.For(OpKind.QkvProj, TestModels.TinyMoe.Config, 1, TensorDType.F16.UnitRoundoff()),
+            Is.EqualTo(8 * 18 * Math.Pow(2, -11)).Within(1e-15));
+    }
+}

@@ -1,0 +1,92 @@
+using CoDesign.Machine;
+using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Execution;
+using CoDesign.Schema.Hardware;
+
+namespace CoDesign.Runtime.Tensors.Tests.Execution;
+
+public class EngineTests
+{
+    [Test]
+    public void KvCacheGrowsAndFreesUnderContinuousBatching()
+    {
+        var w = TestModels.TinyMoe;
+        var reqs = TestModels.Requests(w.Vocab, newTokens: 3);
+        using var cpu = new CpuBackend();
+        var r = new InferenceEngine(w, cpu, cpu, TestModels.Options(maxBatch: 2)).Run(reqs);
+        var ev = r.KvEvents.ToList();
+        // Requests 0 and 1 join at stage 0; request 2 waits for a free slot and joins in the stage after one finishes.
+        Assert.That(ev.Take(2).Select(e => (e.RequestId, e.Allocated, e.Stage)), Is.EqualTo(new[] { (0, true, 0), (1, true, 0) }));
+        var firstFree = ev.First(e => !e.Allocated);
+        var alloc2 = ev.Single(e => e.RequestId == 2 && e.Allocated);
+        Assert.That(alloc2.Stage, Is.EqualTo(firstFree.Stage + 1));
+        Assert.That(ev.IndexOf(alloc2), Is.GreaterThan(ev.IndexOf(firstFree)));
+        // Each cache holds prompt + new tokens for every layer, K and V, at 8 bytes an element.
+        long bytes0 = 2L * w.Layers.Length * (reqs[0].Prompt.Length + 3) * w.KvHeads * w.HeadDim * 8;
+        Assert.That(ev[0].Bytes, Is.EqualTo(bytes0));
+        Assert.That(ev.Count(e => e.Allocated), Is.EqualTo(3));
+        Assert.That(ev.Count(e => !e.Allocated), Is.EqualTo(3));
+        Assert.That(r.PeakKvBytes, Is.EqualTo(ev.Max(e => e.BytesInUse)));
+        Assert.That(r.PeakKvBytes, Is.LessThan(ev.Where(e => e.Allocated).Sum(e => e.Bytes)), "never all three caches at once");
+        Assert.That(r.KvBytesAtEnd, Is.Zero);
+        Assert.That(r.Stages.Select(s => s.Kind), Does.Contain("mixed").And.Contain("decode"));
+        Assert.That(r.Requests.Select(q => q.Generated.Length), Is.EqualTo(reqs.Select(q => q.MaxNewTokens)));
+    }
+
+    [Test]
+    public void BatchedRequestsGenerateWhatTheyGenerateAlone()
+    {
+        var w = TestModels.TinyMoe;
+        var reqs = TestModels.Requests(w.Vocab, newTokens: 3);
+        using var cpu = new CpuBackend();
+        var batched = new InferenceEngine(w, cpu, cpu, TestModels.Options(maxBatch: 3)).Run(reqs);
+        foreach (var q in reqs)
+        {
+            var alone = new InferenceEngine(w, cpu, cpu, TestModels.Options(maxBatch: 1)).Run([q]);
+            Assert.That(alone.Requests[0].Generated, Is.EqualTo(batched.Requests[q.Id].Generated), $"request {q.Id}");
+        }
+    }
+
+    [Test]
+    public void CoProcessingOnAndOffGiveIdenticalResultsOnOneBackendKind()
+    {
+        var w = TestModels.TinyMoe;
+        var reqs = TestModels.Requests(w.Vocab, newTokens: 4);
+        using IBackend x = new CpuBackend(), p = new CpuBackend();
+        var on = new InferenceEngine(w, x, p, TestModels.Options(coProcessing: true)).Run(reqs);
+        var off = new InferenceEngine(w, x, p, TestModels.Options(coProcessing: false)).Run(reqs);
+        Assert.That(on.Requests.Select(r => r.Generated), Is.EqualTo(off.Requests.Select(r => r.Generated)));
+        // Rows are computed independently and combined in routing order, so placement cannot change a single bit.
+        Assert.That(on.Requests.SelectMany(r => r.Margins), Is.EqualTo(off.Requests.SelectMany(r => r.Margins)));
+        // Both modes really used both sides: co-processing split experts in mixed stages; plain Duplex kept them on the xPU there.
+        Assert.That(on.Stages.Where(s => s.Kind == "mixed").Sum(s => s.ExpertRunsOnPim), Is.GreaterThan(0));
+        Assert.That(off.Stages.Where(s => s.Kind == "mixed").Sum(s => s.ExpertRunsOnPim), Is.Zero);
+        Assert.That(off.Stages.Where(s => s.Kind == "decode").Sum(s => s.ExpertRunsOnXpu), Is.Zero);
+        Assert.That(on.OpTimes.Any(o => o.Side == "pim" && o.Op == OpKind.Attention), Is.True);
+    }
+
+    [Test]
+    public void CoProcessingOnAndOffGiveTheSameTokensWithAReferencePimSide()
+    {
+        var w = TestModels.TinyDense;
+        var reqs = TestModels.Requests(w.Vocab, newTokens: 3);
+        using IBackend x = new CpuBackend(), p = new ReferenceBackend();
+        var on = new InferenceEngine(w, x, p, TestModels.Options(coProcessing: true)).Run(reqs);
+        var off = new InferenceEngine(w, x, p, TestModels.Options(coProcessing: false)).Run(reqs);
+        Assert.That(on.Requests.Select(r => r.Generated), Is.EqualTo(off.Requests.Select(r => r.Generated)));
+    }
+
+    [Test]
+    public void ExpertSplitMovesLightExpertsToPim()
+    {
+        var device = new DeviceModel(HardwarePresets.Get("duplex"));
+        // Mixtral-sized experts (3 x 4096 x 14336 fp16): one expert with many tokens (compute-heavy, xPU) and light ones (PIM).
+        double bytes = 3.0 * 4096 * 14336 * 2, flops = 6.0 * 4096 * 14336, act = 4.0 * (4096 + 14336);
+        var onPim = ExpertPlacement.CoProcess([512, 1, 2, 0, 1, 3, 1, 2], bytes, flops, act, device);
+        Assert.That(onPim[0], Is.False, "the heavy expert stays on the xPU");
+        Assert.That(onPim.Count(b => b), Is.GreaterThan(0), "some light experts move to PIM");
+        Assert.That(onPim[3], Is.False, "an expert without tokens is not placed");
+        Assert.That(ExpertPlacement.PlainDuplex(8, decodeOnly: true), Is.All.True);
+        Assert.That(ExpertPlacement.PlainDuplex(8, decodeOnly: false), Is.All.False);
+    }
+}
