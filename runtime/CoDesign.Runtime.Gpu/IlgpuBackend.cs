@@ -1,0 +1,219 @@
+using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Safetensors;
+using CoDesign.Runtime.Tensors.Weights;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+
+namespace CoDesign.Runtime.Gpu;
+
+/// <summary>
+/// The "gpu" backend: every operator as an ILGPU kernel, weights resident on the device in FP16/BF16 (FP32 for
+/// F32 checkpoints), FP32 activations and accumulation. Runs on the first CUDA device when one is present and
+/// on ILGPU's CPU accelerator otherwise (CI); set CODESIGN_GPU=cpu to force the CPU accelerator. Calls are
+/// serialised on one stream (the engine may call from two threads). Matrix products use the warp-per-output
+/// kernel on CUDA and the thread-per-output kernel on the CPU accelerator (<see cref="GemvKernel"/>).
+/// </summary>
+public sealed class IlgpuBackend : IBackend
+{
+    readonly Context _context;
+    readonly Accelerator _acc;
+    readonly Lock _gate = new();
+    readonly Dictionary<HostTensor, MemoryBuffer> _weights = new(ReferenceEqualityComparer.Instance);
+    readonly int _warpsPerGroup;
+
+    readonly Action<KernelConfig, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, int, int, int, int> _matMul16;
+    readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> _matMul32;
+    readonly Action<Index1D, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, int, int, int> _matMul16PerOutput;
+    readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> _matMul32PerOutput;
+    readonly bool _warpGemv;
+    readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float> _rmsNorm;
+    readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> _rope;
+    readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _attention;
+    readonly Action<Index1D, ArrayView<float>, int> _softmax;
+    readonly Action<Index1D, ArrayView<float>, ArrayView<float>> _siluMul;
+
+    public IlgpuBackend() : this(GemvKernel.Auto) { }
+
+    public IlgpuBackend(GemvKernel gemv)
+    {
+        bool forceCpu = string.Equals(Environment.GetEnvironmentVariable("CODESIGN_GPU"), "cpu", StringComparison.OrdinalIgnoreCase);
+        // CPU accelerator: 1 multiprocessor x 1 warp x 4 lanes. More simulated threads than cores only adds
+        // context switches at ILGPU's group barriers (measured: the default 16 threads ran 2x slower on 2 cores).
+        _context = Context.Create(b => { if (!forceCpu) b.Cuda(); b.CPU(new CPUDevice(4, 1, 1)).EnableAlgorithms().Optimize(OptimizationLevel.O1); });
+        _acc = !forceCpu && _context.GetCudaDevices().Count > 0 ? _context.CreateCudaAccelerator(0) : _context.CreateCPUAccelerator(0);
+        // Warps per group: 4 where the device allows 4 warps in a group (CUDA: 128 threads; ILGPU CPU: 4 x 4).
+        _warpsPerGroup = Math.Max(1, Math.Min(4, _acc.MaxNumThreadsPerGroup / _acc.WarpSize));
+        _matMul16 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<ushort>, ArrayView<float>, int, int, int, int>(Kernels.MatMul16);
+        _matMul32 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(Kernels.MatMul32);
+        _matMul16PerOutput = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, int, int, int>(Kernels.MatMul16PerOutput);
+        _matMul32PerOutput = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.MatMul32PerOutput);
+        _warpGemv = gemv == GemvKernel.WarpPerOutput || (gemv == GemvKernel.Auto && _acc.AcceleratorType == AcceleratorType.Cuda);
+        _rmsNorm = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(Kernels.RmsNorm);
+        _rope = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.Rope);
+        _attention = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(Kernels.Attention);
+        _softmax = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int>(Kernels.Softmax);
+        _siluMul = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(Kernels.SiluMul);
+    }
+
+    public string Name => "gpu";
+    public string Device => $"ILGPU {_acc.AcceleratorType}: {_acc.Name} ({(_warpGemv ? "warp" : "thread")}-per-output GEMV)";
+    public bool IsCuda => _acc.AcceleratorType == AcceleratorType.Cuda;
+    public double UnitRoundoff => Math.Pow(2, -24);
+    public Accelerator Accelerator => _acc;
+
+    static float[] Narrow(double[] x)
+    {
+        var f = new float[x.Length];
+        for (int i = 0; i < x.Length; i++) f[i] = (float)x[i];
+        return f;
+    }
+
+    static double[] Widen(float[] f)
+    {
+        var d = new double[f.Length];
+        for (int i = 0; i < f.Length; i++) d[i] = f[i];
+        return d;
+    }
+
+    /// <summary>The device copy of a weight, uploaded on first use in its storage type.</summary>
+    MemoryBuffer Weight(HostTensor t)
+    {
+        if (_weights.TryGetValue(t, out var b)) return b;
+        b = t.Storage == TensorDType.F32 ? _acc.Allocate1D(t.Values) : _acc.Allocate1D(t.Bits16());
+        _weights[t] = b;
+        return b;
+    }
+
+    /// <summary>y[rows, N] = x·wᵀ on the device (caller holds the gate).</summary>
+    void MatMul(ArrayView<float> x, int rows, HostTensor w, ArrayView<float> y)
+    {
+        int n = w.Rows, k = w.Cols;
+        var config = new KernelConfig((n + _warpsPerGroup - 1) / _warpsPerGroup, _warpsPerGroup * _acc.WarpSize);
+        var buf = Weight(w);
+        int format = w.Storage == TensorDType.BF16 ? Kernels.Bf16 : Kernels.Fp16;
+        if (!_warpGemv)
+        {
+            if (w.Storage == TensorDType.F32) _matMul32PerOutput(rows * n, x, ((MemoryBuffer1D<float, Stride1D.Dense>)buf).View, y, n, k);
+            else _matMul16PerOutput(rows * n, x, ((MemoryBuffer1D<ushort, Stride1D.Dense>)buf).View, y, n, k, format);
+            return;
+        }
+        if (w.Storage == TensorDType.F32) _matMul32(config, x, ((MemoryBuffer1D<float, Stride1D.Dense>)buf).View, y, rows, n, k);
+        else _matMul16(config, x, ((MemoryBuffer1D<ushort, Stride1D.Dense>)buf).View, y, rows, n, k, format);
+    }
+
+    public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w)
+    {
+        lock (_gate)
+        {
+            using var xb = _acc.Allocate1D(Narrow(x));
+            using var yb = _acc.Allocate1D<float>((long)rows * w.Rows);
+            MatMul(xb.View, rows, w, yb.View);
+            _acc.Synchronize();
+            return Widen(yb.GetAsArray1D());
+        }
+    }
+
+    public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps)
+    {
+        lock (_gate)
+        {
+            using var xb = _acc.Allocate1D(Narrow(x));
+            using var gb = _acc.Allocate1D(gamma.Values);
+            using var yb = _acc.Allocate1D<float>(x.Length);
+            _rmsNorm(rows, xb.View, gb.View, yb.View, gamma.Cols, (float)eps);
+            _acc.Synchronize();
+            return Widen(yb.GetAsArray1D());
+        }
+    }
+
+    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta)
+    {
+        var (cos, sin) = RopeTables.ForPositions(positions, headDim, theta);
+        lock (_gate)
+        {
+            using var xb = _acc.Allocate1D(Narrow(x));
+            using var cb = _acc.Allocate1D(cos);
+            using var sb = _acc.Allocate1D(sin);
+            using var yb = _acc.Allocate1D<float>(x.Length);
+            _rope(rows * heads * (headDim / 2), xb.View, cb.View, sb.View, yb.View, heads, headDim);
+            _acc.Synchronize();
+            return Widen(yb.GetAsArray1D());
+        }
+    }
+
+    public double[] Attention(AttentionInput a)
+    {
+        int kvLen = a.CacheLength * a.KvHeads * a.HeadDim;
+        var k = new float[kvLen];
+        var v = new float[kvLen];
+        for (int i = 0; i < kvLen; i++) { k[i] = (float)a.K[i]; v[i] = (float)a.V[i]; }
+        lock (_gate)
+        {
+            using var qb = _acc.Allocate1D(Narrow(a.Q));
+            using var kb = _acc.Allocate1D(k);
+            using var vb = _acc.Allocate1D(v);
+            using var sb = _acc.Allocate1D<float>((long)a.Rows * a.Heads * a.CacheLength);
+            using var yb = _acc.Allocate1D<float>(a.Q.Length);
+            _attention(a.Rows * a.Heads, qb.View, kb.View, vb.View, sb.View, yb.View, a.Heads, a.KvHeads, a.HeadDim, a.CacheLength, a.FirstPosition);
+            _acc.Synchronize();
+            return Widen(yb.GetAsArray1D());
+        }
+    }
+
+    public RouterResult Route(double[] x, int rows, HostTensor router, int topK)
+    {
+        float[] probs;
+        int e = router.Rows;
+        lock (_gate)
+        {
+            using var xb = _acc.Allocate1D(Narrow(x));
+            using var pb = _acc.Allocate1D<float>((long)rows * e);
+            MatMul(xb.View, rows, router, pb.View);
+            _softmax(rows, pb.View, e);
+            _acc.Synchronize();
+            probs = pb.GetAsArray1D();
+        }
+        // Top-k of a handful of experts is selection, not arithmetic: done on the host with the shared tie rule.
+        var experts = new int[rows * topK];
+        var weights = new double[rows * topK];
+        var row = new double[e];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < e; j++) row[j] = probs[r * e + j];
+            RouterMath.TopK(row, topK, experts.AsSpan(r * topK, topK), weights.AsSpan(r * topK, topK));
+            for (int j = 0; j < topK; j++) weights[r * topK + j] = (float)weights[r * topK + j];
+        }
+        return new RouterResult(experts, weights, topK);
+    }
+
+    public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w)
+    {
+        lock (_gate)
+        {
+            int f = w.Gate.Rows;
+            using var xb = _acc.Allocate1D(Narrow(x));
+            using var gb = _acc.Allocate1D<float>((long)rows * f);
+            using var ub = _acc.Allocate1D<float>((long)rows * f);
+            using var yb = _acc.Allocate1D<float>((long)rows * w.Down.Rows);
+            MatMul(xb.View, rows, w.Gate, gb.View);
+            MatMul(xb.View, rows, w.Up, ub.View);
+            _siluMul((int)gb.Length, gb.View, ub.View);
+            MatMul(gb.View, rows, w.Down, yb.View);
+            _acc.Synchronize();
+            return Widen(yb.GetAsArray1D());
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var b in _weights.Values) b.Dispose();
+            _weights.Clear();
+            _acc.Dispose();
+            _context.Dispose();
+        }
+    }
+}
