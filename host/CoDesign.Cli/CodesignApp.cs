@@ -14,6 +14,7 @@ public static class CodesignApp
     [
         Commands.Models.ModelsCommand.Create(ctx),
         Commands.Hardware.HardwareCommand.Create(ctx),
+        Commands.Rtl.RtlCommand.Create(ctx),
     ];
 
     public static RootCommand BuildRoot(CliContext ctx)
