@@ -19,7 +19,7 @@ public sealed record PimConfig(string Name, int Lanes, int Tokens, int IbufRows,
     public static PimConfig Published(int bundles = 1) => new("published", 64, 8, 8, 512, bundles);
 
     /// <summary>Small enough to verilate and simulate in seconds, with K and N tiling exercised.</summary>
-    public static PimConfig Ci(int bundles = 1) => new("ci", 8, 2, 8, 16, bundles);
+    public static PimConfig Ci(int bundles = 1) => new("ci", 8, 2, 8, 32, bundles);
 
     public static PimConfig Get(string name, int bundles) => name.ToLowerInvariant() switch
     {

@@ -65,7 +65,11 @@ module cd_op_ctrl
   // Loop indices: pass, output tile, K tile; inside a tile: load (token, row) and stream (row, beat).
   logic [31:0] p_q, nt_q, kt_q, passes_q, ntiles_q, ktiles_q;
   logic [31:0] ld_t_q, ld_r_q, st_i_q, st_j_q;
-  logic        req_sent_q;
+  // Weight-stream requests run ahead of the tile being computed (same loop order, own indices), so the
+  // bank-bundle path opens the next tile's rows while this one computes.
+  logic [31:0] rq_p_q, rq_nt_q, rq_kt_q;
+  logic        rq_done_q;
+  logic [31:0] rq_n0, rq_kt_len, rq_nt_len;
   logic        pend_q, pend_zero_q;
   logic [TokW-1:0]  pend_t_q;
   logic [IrowW-1:0] pend_r_q;
@@ -79,6 +83,9 @@ module cd_op_ctrl
     kt_len = ((kt_q + 1) * KtMax <= ins_q.k) ? KtMax : ins_q.k - kt_q * KtMax;
     nt_len = (n0 + ObufRows <= ins_q.n) ? ObufRows : ins_q.n - n0;
     bpr    = kt_len / Lanes;
+    rq_n0     = rq_nt_q * ObufRows;
+    rq_kt_len = ((rq_kt_q + 1) * KtMax <= ins_q.k) ? KtMax : ins_q.k - rq_kt_q * KtMax;
+    rq_nt_len = (rq_n0 + ObufRows <= ins_q.n) ? ObufRows : ins_q.n - rq_n0;
     instr_ok = instr_i.opcode == OpGemm && instr_i.m != 0 && instr_i.k != 0 && instr_i.n != 0
             && instr_i.k % Lanes == 0 && instr_i.weight_addr % (Lanes * 2) == 0;
   end
@@ -99,12 +106,12 @@ module cd_op_ctrl
   assign ibuf_row_o   = pend_r_q;
   assign ibuf_data_o  = pend_zero_q ? '0 : sb_rd_data_i;
 
-  // Weight stream for this tile: contiguous in the K-tile-major layout.
-  assign dreq_valid_o = (state_q == StLoad || state_q == StStream) && !req_sent_q;
-  assign dreq_beat_o  = ins_q.weight_addr / (Lanes * 2) + (kt_q * KtMax * ins_q.n + n0 * kt_len) / Lanes;
-  assign dreq_count_o = nt_len * bpr;
+  // Weight stream of each tile: contiguous in the K-tile-major layout.
+  assign dreq_valid_o = state_q != StIdle && !rq_done_q;
+  assign dreq_beat_o  = ins_q.weight_addr / (Lanes * 2) + (rq_kt_q * KtMax * ins_q.n + rq_n0 * rq_kt_len) / Lanes;
+  assign dreq_count_o = rq_nt_len * (rq_kt_len / Lanes);
 
-  assign dbeat_ready_o    = state_q == StStream && req_sent_q;
+  assign dbeat_ready_o    = state_q == StStream;
   assign beat_valid_o     = dbeat_ready_o && dbeat_valid_i;
   assign beat_row_o       = IrowW'(st_j_q);
   assign beat_first_o     = st_j_q == 0;
@@ -144,7 +151,8 @@ module cd_op_ctrl
       err_q <= 1'b0;
       {p_q, nt_q, kt_q, passes_q, ntiles_q, ktiles_q} <= '0;
       {ld_t_q, ld_r_q, st_i_q, st_j_q} <= '0;
-      req_sent_q <= 1'b0;
+      {rq_p_q, rq_nt_q, rq_kt_q} <= '0;
+      rq_done_q <= 1'b0;
       pend_q <= 1'b0;
       pend_zero_q <= 1'b0;
       pend_t_q <= '0;
@@ -155,6 +163,20 @@ module cd_op_ctrl
       pend_zero_q <= !sb_rd_o;
       pend_t_q    <= TokW'(ld_t_q);
       pend_r_q    <= IrowW'(ld_r_q);
+      if (dreq_valid_o && dreq_ready_i) begin
+        if (rq_kt_q + 1 < ktiles_q) begin
+          rq_kt_q <= rq_kt_q + 1;
+        end else begin
+          rq_kt_q <= '0;
+          if (rq_nt_q + 1 < ntiles_q) begin
+            rq_nt_q <= rq_nt_q + 1;
+          end else begin
+            rq_nt_q <= '0;
+            rq_p_q  <= rq_p_q + 1;
+            rq_done_q <= rq_p_q + 1 == passes_q;
+          end
+        end
+      end
       unique case (state_q)
         StIdle: if (instr_valid_i) begin
           ins_q    <= instr_i;
@@ -163,10 +185,10 @@ module cd_op_ctrl
           ntiles_q <= (instr_i.n + ObufRows - 1) / ObufRows;
           ktiles_q <= (instr_i.k + KtMax - 1) / KtMax;
           {p_q, nt_q, kt_q, ld_t_q, ld_r_q, st_i_q, st_j_q} <= '0;
-          req_sent_q <= 1'b0;
+          {rq_p_q, rq_nt_q, rq_kt_q} <= '0;
+          rq_done_q <= 1'b0;
         end
         StLoad: begin
-          if (dreq_valid_o && dreq_ready_i) req_sent_q <= 1'b1;
           if (ld_issue) begin
             if (ld_r_q + 1 == bpr) begin
               ld_r_q <= '0;
@@ -177,7 +199,6 @@ module cd_op_ctrl
           end
         end
         StStream: begin
-          if (dreq_valid_o && dreq_ready_i) req_sent_q <= 1'b1;
           if (beat_valid_o && beat_last_o) begin
             st_j_q <= '0;
             st_i_q <= st_i_q + 1;
@@ -187,7 +208,6 @@ module cd_op_ctrl
         end
         StDrain: if (!gemm_busy_i) begin
           {ld_t_q, ld_r_q, st_i_q, st_j_q} <= '0;
-          req_sent_q <= 1'b0;
           if (kt_q + 1 < ktiles_q) begin
             kt_q <= kt_q + 1;
           end else begin
