@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// Prints RTL operator reports as a table, JSON or CSV.
+using CoDesign.Reports;
+using CoDesign.Rtl.Runs;
+
+namespace CoDesign.Cli.Commands.Rtl;
+
+public static class RtlReportWriter
+{
+    public static void Write(TextWriter w, IReadOnlyList<RtlOpReport> reports, OutputFormat format)
+    {
+        switch (format)
+        {
+            case OutputFormat.Json:
+                if (reports.Count == 1) Json.Write(w, Shape(reports[0]));
+                else Json.Write(w, reports.Select(Shape));
+                break;
+            case OutputFormat.Csv:
+                var rows = reports.Select(Shape).Select(Flatten).ToList();
+                Csv.Write(w, rows[0].Select(c => c.Key).ToList(), rows.Select(r => (IReadOnlyList<object?>)r.Select(c => c.Value).ToList()));
+                break;
+            default:
+                foreach (var r in reports)
+                {
+                    var t = new TextTable("quantity", "value") { Title = $"rtl {r.Op} {r.M}x{r.K}x{r.N} on {r.Config}" };
+                    foreach (var (key, value) in Flatten(Shape(r))) t.Add(key, Csv.Cell(value));
+                    t.Write(w);
+                }
+                break;
+        }
+    }
+
+    static object Shape(RtlOpReport r) => new
+    {
+        op = r.Op, config = r.Config, lanes = r.Lanes, pus = r.Pus, bundles = r.Bundles, m = r.M, k = r.K, n = r.N,
+        cycles = r.Cycles, clock_hz = r.ClockHz, seconds = r.Seconds,
+        dram_bytes = r.DramBytes, bytes_per_cycle = r.BytesPerCycle, peak_bytes_per_cycle = r.PeakBytesPerCycle,
+        bandwidth_utilisation = r.BandwidthUtilisation,
+        flops = r.Flops, flops_per_cycle = r.FlopsPerCycle, peak_flops_per_cycle = r.PeakFlopsPerCycle,
+        bit_exact_vs_golden = r.BitExactVsGolden, golden_mismatches = r.Mismatches,
+        max_abs_error = r.MaxAbsError, max_rel_error = r.MaxRelError,
+        error_bound_use = r.ErrorBoundUse, within_error_bound = r.WithinErrorBound,
+        dram_commands = new { act = r.DramCommands.Activate, rd = r.DramCommands.Read, pre = r.DramCommands.Precharge, @ref = r.DramCommands.Refresh },
+        sim_cycles_per_second = r.SimCyclesPerSecond,
+    };
+
+    /// <summary>One level of nesting flattened as parent_child keys, for CSV and tables.</summary>
+    static List<KeyValuePair<string, object?>> Flatten(object shaped)
+    {
+        var list = new List<KeyValuePair<string, object?>>();
+        foreach (var p in shaped.GetType().GetProperties())
+        {
+            var v = p.GetValue(shaped);
+            if (v is not null && v.GetType().Name.Contains("AnonymousType"))
+                foreach (var q in v.GetType().GetProperties()) list.Add(new($"{p.Name}_{q.Name.TrimStart('@')}", q.GetValue(v)));
+            else list.Add(new(p.Name, v));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// What to verilate: a top, its sources, its parameters; the named models the RTL flow uses.
+namespace CoDesign.Rtl.Build;
+
+/// <summary>One Verilated executable: top module, sources (package first), -G parameters, tracing on/off.</summary>
+public sealed record VerilatorModel(string Top, IReadOnlyList<string> Sources, IReadOnlyList<string> Parameters, bool Trace)
+{
+    public string ExeName => "V" + Top;
+
+    static readonly string[] Arithmetic = ["cd_pkg.sv", "cd_fp16_mul.sv", "cd_fp32_add.sv"];
+
+    /// <summary>The GEMM slice with the bank-bundle model and DPI memories.</summary>
+    public static VerilatorModel Pim(PimConfig cfg, bool trace) => new("cd_pim_tb",
+        [.. Arithmetic.Concat(["cd_adder_tree.sv", "cd_pu.sv", "cd_gemm.sv", "cd_op_ctrl.sv", "cd_pim_top.sv",
+            "cd_dram_bundle.sv", "cd_pim_tb.sv"]).Select(RtlSources.HwFile),
+         Path.Combine(RtlSources.Harness, "pim", "pim_main.cc"),
+         Path.Combine(RtlSources.Harness, "common", "sim_ctrl.cc")],
+        cfg.Parameters, trace);
+
+    /// <summary>A single MAC lane, for exhaustive and corner-case arithmetic checks.</summary>
+    public static VerilatorModel MacLane() => new("cd_mac_lane",
+        [.. Arithmetic.Concat(["cd_mac_lane.sv"]).Select(RtlSources.HwFile),
+         Path.Combine(RtlSources.Harness, "mac", "mac_main.cc")],
+        [], false);
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+// GEMM module (one per pseudo-channel): input buffer, weight beat path, a row of Tokens PUs
+// (multipliers, adder tree, accumulator) and an output buffer of partial sums. Three pipeline stages:
+// A multiplies, B reduces, C accumulates. Accepts one weight beat (Lanes FP16 of one output row) a cycle.
+module cd_gemm #(
+  parameter  int unsigned Lanes     = 8,
+  parameter  int unsigned Tokens    = 2,
+  parameter  int unsigned IbufRows  = 64,   // input buffer depth per token, in beats of Lanes FP16
+  parameter  int unsigned ObufRows  = 64,   // output rows (n) held as partial sums per token
+  localparam int unsigned TokW      = (Tokens > 1) ? $clog2(Tokens) : 1,
+  localparam int unsigned IrowW     = (IbufRows > 1) ? $clog2(IbufRows) : 1,
+  localparam int unsigned OrowW     = (ObufRows > 1) ? $clog2(ObufRows) : 1
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  // input buffer write port (from the stack buffer)
+  input  logic                  ibuf_we_i,
+  input  logic [TokW-1:0]       ibuf_token_i,
+  input  logic [IrowW-1:0]      ibuf_row_i,
+  input  logic [Lanes*16-1:0]   ibuf_data_i,
+  // weight beats (from the bank-bundle path), always accepted
+  input  logic                  beat_valid_i,
+  input  logic [Lanes*16-1:0]   beat_data_i,
+  input  logic [IrowW-1:0]      beat_row_i,        // which input-buffer row pairs with this beat
+  input  logic                  beat_first_i,      // first beat of an output row in this K tile
+  input  logic                  beat_last_i,       // last beat of an output row in this K tile
+  input  logic                  beat_zero_init_i,  // first K tile: start from +0, not the partial sum
+  input  logic                  beat_final_i,      // last K tile: the row's sums are final
+  input  logic [OrowW-1:0]      beat_orow_i,
+  // finished output rows: Tokens FP32 values of one n
+  output logic                  res_valid_o,
+  output logic [OrowW-1:0]      res_orow_o,
+  output logic [Tokens*32-1:0]  res_data_o,
+  output logic                  busy_o
+);
+  typedef struct packed {
+    logic             valid;
+    logic             first;
+    logic             last;
+    logic             zero_init;
+    logic             final_tile;
+    logic [OrowW-1:0] orow;
+  } ctl_t;
+
+  logic [Lanes*16-1:0] ibuf_q [Tokens][IbufRows];
+  logic [31:0]         obuf_q [Tokens][ObufRows];
+  ctl_t                ctl_a_q, ctl_b_q, ctl_in;
+  logic [Lanes*32-1:0] prod_d [Tokens];
+  logic [Lanes*32-1:0] prod_q [Tokens];
+  logic [31:0]         tree_d [Tokens];
+  logic [31:0]         tree_q [Tokens];
+  logic [31:0]         base   [Tokens];
+  logic [31:0]         acc_d  [Tokens];
+  logic [31:0]         acc_q  [Tokens];
+
+  assign ctl_in = '{valid: beat_valid_i, first: beat_first_i, last: beat_last_i,
+                    zero_init: beat_zero_init_i, final_tile: beat_final_i, orow: beat_orow_i};
+
+  ////////////////////
+  // Input buffer   //
+  ////////////////////
+  always_ff @(posedge clk_i) begin
+    if (ibuf_we_i) ibuf_q[ibuf_token_i][ibuf_row_i] <= ibuf_data_i;
+  end
+
+  ////////////////////
+  // PUs            //
+  ////////////////////
+  for (genvar t = 0; t < Tokens; t++) begin : g_pu
+    cd_pu #(.Lanes(Lanes)) u_pu (
+      .weight_i (beat_data_i),
+      .input_i  (ibuf_q[t][beat_row_i]),
+      .prod_o   (prod_d[t])
+    );
+    cd_adder_tree #(.Leaves(Lanes)) u_tree (
+      .leaves_i (prod_q[t]),
+      .sum_o    (tree_d[t])
+    );
+    always_comb begin
+      if (ctl_b_q.first) base[t] = ctl_b_q.zero_init ? 32'h0 : obuf_q[t][ctl_b_q.orow];
+      else               base[t] = acc_q[t];
+    end
+    cd_fp32_add u_acc (
+      .a_i (base[t]),
+      .b_i (tree_q[t]),
+      .s_o (acc_d[t])
+    );
+    assign res_data_o[t*32 +: 32] = acc_d[t];
+  end
+
+  ////////////////////
+  // Pipeline       //
+  ////////////////////
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ctl_a_q <= '0;
+      ctl_b_q <= '0;
+    end else begin
+      ctl_a_q <= ctl_in;
+      ctl_b_q <= ctl_a_q;
+    end
+  end
+
+  // Data registers load only with a valid beat, so idle cycles cost no switching.
+  always_ff @(posedge clk_i) begin
+    for (int t = 0; t < Tokens; t++) begin
+      if (ctl_in.valid)  prod_q[t] <= prod_d[t];
+      if (ctl_a_q.valid) tree_q[t] <= tree_d[t];
+      if (ctl_b_q.valid) begin
+        acc_q[t] <= acc_d[t];
+        if (ctl_b_q.last) obuf_q[t][ctl_b_q.orow] <= acc_d[t];
+      end
+    end
+  end
+
+  assign res_valid_o = ctl_b_q.valid && ctl_b_q.last && ctl_b_q.final_tile;
+  assign res_orow_o  = ctl_b_q.orow;
+  assign busy_o      = ctl_a_q.valid || ctl_b_q.valid;
+
+  ////////////////////
+  // Assertions     //
+  ////////////////////
+  // A row that starts must be the first of its K tile: a partial-sum read of a row still in flight
+  // would race the write in stage C.
+  always_ff @(posedge clk_i) begin
+    if (rst_ni && ctl_a_q.valid && ctl_a_q.first && ctl_b_q.valid && !ctl_b_q.last) begin
+      $error("cd_gemm: a new row started before the previous row's last beat");
+    end
+  end
+
+endmodule
