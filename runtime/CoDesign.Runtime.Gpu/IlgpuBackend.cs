@@ -60,7 +60,7 @@ public sealed class IlgpuBackend : IBackend
     public string Name => "gpu";
     public string Device => $"ILGPU {_acc.AcceleratorType}: {_acc.Name} ({(_warpGemv ? "warp" : "thread")}-per-output GEMV)";
     public bool IsCuda => _acc.AcceleratorType == AcceleratorType.Cuda;
-    public double UnitRoundoff => Math.Pow(2, -24);
+    public Precision Precision => Precision.Float32;
     public Accelerator Accelerator => _acc;
 
     static float[] Narrow(double[] x)

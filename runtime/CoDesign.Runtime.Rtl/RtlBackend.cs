@@ -39,8 +39,8 @@ public sealed class RtlBackend : IBackend
 
     public string Name => "rtl";
     public string Device => $"Verilated Logic-PIM GEMM ({_config.Name}: {_config.Lanes} lanes x {_config.Tokens} PUs, {PimConfig.ClockHz / 1e6:0} MHz)";
-    /// <summary>The GEMM module takes FP16 operands: activations are rounded to FP16 (u = 2^-11) on the way in.</summary>
-    public double UnitRoundoff => TensorDType.F16.UnitRoundoff();
+    /// <summary>The GEMM module takes FP16 operands (activations and the KV cache are rounded to FP16) and accumulates in FP32.</summary>
+    public Precision Precision => Precision.Of(TensorDType.F16, TensorDType.F32);
     public long SimulatedCycles => Interlocked.Read(ref _cycles);
     public long GemmCount => Interlocked.Read(ref _gemms);
     public double SimulatedSeconds => SimulatedCycles / PimConfig.ClockHz;

@@ -18,7 +18,7 @@ public sealed class CpuBackend : IBackend
 
     public string Name => "cpu";
     public string Device => $"host CPU, float32 SIMD ({System.Numerics.Vector<float>.Count} lanes), {Environment.ProcessorCount} threads";
-    public double UnitRoundoff => Math.Pow(2, -24);
+    public Precision Precision => Precision.Float32;
 
     static float[] Narrow(double[] x)
     {

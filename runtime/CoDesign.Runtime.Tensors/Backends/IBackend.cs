@@ -15,11 +15,8 @@ public interface IBackend : IDisposable
     string Name { get; }
     /// <summary>What actually executes, e.g. "ILGPU CUDA: NVIDIA H100" or "CPU SIMD, 2 threads".</summary>
     string Device { get; }
-    /// <summary>
-    /// Unit roundoff of the coarsest type on the backend's compute path (activations and accumulators);
-    /// weights are used exactly as stored. Validation derives its tolerances from it.
-    /// </summary>
-    double UnitRoundoff { get; }
+    /// <summary>The unit roundoffs of the backend's operands and accumulators; validation derives its tolerances from them.</summary>
+    Precision Precision { get; }
 
     /// <summary>y[r, n] = Σ_k x[r, k]·w[n, k] for a weight w of shape [N, K] (a Hugging Face Linear).</summary>
     double[] Linear(OpKind kind, double[] x, int rows, HostTensor w);

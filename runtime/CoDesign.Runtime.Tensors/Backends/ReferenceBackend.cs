@@ -16,7 +16,7 @@ public sealed class ReferenceBackend : IBackend
 
     public string Name => "reference";
     public string Device => "host CPU, float64 (MathNet managed provider)";
-    public double UnitRoundoff => Math.Pow(2, -53);
+    public Precision Precision => Precision.Float64;
 
     Matrix<double> Weight(HostTensor w) => _matrices.GetValue(w, t =>
     {

@@ -15,7 +15,7 @@ public sealed class TimedBackend(IBackend inner) : IBackend
     public IBackend Inner => inner;
     public string Name => inner.Name;
     public string Device => inner.Device;
-    public double UnitRoundoff => inner.UnitRoundoff;
+    public Precision Precision => inner.Precision;
 
     public double TotalSeconds => Interlocked.Read(ref _total) / (double)Stopwatch.Frequency;
     public double Seconds(OpKind k) => Interlocked.Read(ref _ticks[(int)k]) / (double)Stopwatch.Frequency;

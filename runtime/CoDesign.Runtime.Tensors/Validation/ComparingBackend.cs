@@ -15,7 +15,7 @@ public sealed class ComparingBackend(IBackend reference, IBackend candidate, Dic
 
     public string Name => $"{candidate.Name} vs {reference.Name}";
     public string Device => candidate.Device;
-    public double UnitRoundoff => reference.UnitRoundoff;
+    public Precision Precision => reference.Precision;
 
     void Record(OpKind k, double[] r, double[] c)
     {

@@ -3,68 +3,66 @@ using ModelConfig = CoDesign.Schema.V1.ModelConfig;
 
 namespace CoDesign.Runtime.Tensors.Validation;
 
+/// <summary>One K-term sum inside an operator and the gain applied to its error by what follows it.</summary>
+public readonly record struct Reduction(double Length, double Gain = 1);
+
 /// <summary>
-/// Tolerances derived from the backend's number format, not tuned to results.
+/// Tolerances derived from the backend's number formats (<see cref="Precision"/>), not tuned to results.
 /// Error measure: normwise relative error ‖ŷ − y‖∞ / ‖y‖∞ of an operator's output against the float64 reference
-/// given the same inputs. For an output that is a K-term sum computed with unit roundoff u, the rounding errors
-/// behave like a random walk and grow like √K·u (the probabilistic bound of Higham &amp; Mary, SIAM J. Sci.
-/// Comput. 41(5), 2019); rounding the inputs and the result adds about u each. An operator that chains
-/// reductions (FFN: gate/up over hidden, down over intermediate; attention: scores over head_dim, then the
-/// softmax-weighted sum over the context) adds their terms. The bound is
-///     tol = C·(2 + Σᵢ √Kᵢ)·u,   C = 8
-/// where C covers the constant of the probabilistic bound (it holds with probability ≥ 1 − 2·exp(−C²/2)·K per
-/// element) and the gain of the nonlinearities in between (SiLU and softmax have gains ≤ ~1 at the unit-scale
-/// activations RMSNorm produces; attention scores are additionally multiplied by their magnitude before the exp,
-/// which <see cref="ScoreScale"/> bounds).
+/// given the same inputs. For one K-term sum y = Σ w·x:
+///  - rounding the two operands to a format with unit roundoff u_op perturbs each product by at most 2·u_op
+///    relative; with independent signs the perturbations add like a random walk to about 2·u_op·‖y‖;
+///  - accumulating in a format with unit roundoff u_acc, the rounding errors grow like √K·u_acc (the
+///    probabilistic bound of Higham &amp; Mary, SIAM J. Sci. Comput. 41(5), 2019), plus u_acc for the result.
+/// An operator chains reductions (FFN: gate/up over hidden, then down over intermediate; attention: scores over
+/// head_dim, then the softmax-weighted sum over the context), and their bounds add:
+///     tol = C · Σᵢ gainᵢ · (2·u_op + (1 + √Kᵢ)·u_acc),   C = 8.
+/// C covers the constant of the probabilistic bound (which then holds with probability ≥ 1 − 2K·exp(−C²/2) per
+/// element) and the gains ≤ ~1 of SiLU and softmax at the unit-scale activations RMSNorm produces. Attention
+/// scores have their own gain <see cref="ScoreScale"/>: exp turns an absolute score error into a relative one.
 /// </summary>
 public static class Tolerances
 {
     public const double C = 8;
-    /// <summary>
-    /// A bound on |score| = |q·k|/√d for RMS-normalised activations through random projections: exp(s) turns an
-    /// absolute score error δ into a relative error δ of the probability, and δ ≈ |s|·(relative error of s).
-    /// </summary>
+    /// <summary>Bound on |score| = |q·k|/√d for RMS-normalised activations through projections with variance 1/fan_in.</summary>
     public const double ScoreScale = 8;
 
-    public static double Bound(double unitRoundoff, params double[] reductionLengths) =>
-        C * (2 + reductionLengths.Sum(Math.Sqrt)) * unitRoundoff;
+    public static double Bound(Precision p, params Reduction[] reductions) =>
+        C * reductions.Sum(r => r.Gain * (2 * p.Operand + (1 + Math.Sqrt(r.Length)) * p.Accumulator));
 
-    /// <summary>The reduction lengths an operator of this model chains, for a context of at most maxContext positions.</summary>
-    public static double[] Reductions(OpKind op, ModelConfig c, int maxContext)
+    /// <summary>The reductions an operator of this model chains, for a context of at most maxContext positions.</summary>
+    public static Reduction[] Reductions(OpKind op, ModelConfig c, int maxContext)
     {
         double h = c.HiddenSize, qDim = c.NumAttentionHeads * c.HeadDim;
         return op switch
         {
-            OpKind.RmsNorm => [h],
-            OpKind.QkvProj or OpKind.LmHead => [h],
-            OpKind.OutProj => [qDim],
-            OpKind.Rope => [2],
-            OpKind.Attention => [ScoreScale * ScoreScale * c.HeadDim, maxContext],
-            OpKind.Router => [h, c.NumExperts],
-            OpKind.ExpertFfn => [h, Math.Max(c.ExpertIntermediateSize, c.SharedExpertIntermediateSize)],
-            _ => [h, c.IntermediateSize],
+            OpKind.RmsNorm or OpKind.QkvProj or OpKind.LmHead => [new(h)],
+            OpKind.OutProj => [new(qDim)],
+            OpKind.Rope => [new(2)],
+            OpKind.Attention => [new(c.HeadDim, ScoreScale), new(maxContext)],
+            OpKind.Router => [new(h), new(c.NumExperts)],
+            OpKind.ExpertFfn => [new(h), new(Math.Max(c.ExpertIntermediateSize, c.SharedExpertIntermediateSize))],
+            _ => [new(h), new(c.IntermediateSize)],
         };
     }
 
-    public static double For(OpKind op, ModelConfig c, int maxContext, double unitRoundoff) =>
-        Bound(unitRoundoff, Reductions(op, c, maxContext));
+    public static double For(OpKind op, ModelConfig c, int maxContext, Precision p) => Bound(p, Reductions(op, c, maxContext));
 
     /// <summary>
     /// Tolerance on the final logits, relative to their largest magnitude: to first order each operator's error
     /// enters the residual stream once and RMSNorm keeps the stream at unit scale, so the per-operator bounds along
     /// one token's path (every layer's operators, then the final norm and the LM head) add up.
     /// </summary>
-    public static double Logits(ModelConfig c, int maxContext, double unitRoundoff)
+    public static double Logits(ModelConfig c, int maxContext, Precision p)
     {
         var perLayer = new[] { OpKind.RmsNorm, OpKind.QkvProj, OpKind.Rope, OpKind.Attention, OpKind.OutProj, OpKind.RmsNorm };
         double sum = 0;
         for (int l = 0; l < c.NumLayers; l++)
         {
-            sum += perLayer.Sum(op => For(op, c, maxContext, unitRoundoff));
+            sum += perLayer.Sum(op => For(op, c, maxContext, p));
             bool moe = c.NumExperts > 0 && (c.MoeLayers.Count == 0 || c.MoeLayers[l]);
-            sum += moe ? For(OpKind.Router, c, maxContext, unitRoundoff) + For(OpKind.ExpertFfn, c, maxContext, unitRoundoff)
-                       : For(OpKind.DenseFfn, c, maxContext, unitRoundoff);
+            sum += moe ? For(OpKind.Router, c, maxContext, p) + For(OpKind.ExpertFfn, c, maxContext, p) : For(OpKind.DenseFfn, c, maxContext, p);
         }
-        return sum + For(OpKind.RmsNorm, c, maxContext, unitRoundoff) + For(OpKind.LmHead, c, maxContext, unitRoundoff);
+        return sum + For(OpKind.RmsNorm, c, maxContext, p) + For(OpKind.LmHead, c, maxContext, p);
     }
 }

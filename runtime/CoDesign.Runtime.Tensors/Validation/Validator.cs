@@ -4,7 +4,7 @@ using CoDesign.Runtime.Tensors.Weights;
 
 namespace CoDesign.Runtime.Tensors.Validation;
 
-public sealed record OpCheck(OpKind Op, long Calls, double MaxAbsError, double MaxRelError, double Tolerance, bool Pass);
+public sealed record OpCheck(string Side, OpKind Op, long Calls, double MaxAbsError, double MaxRelError, double Tolerance, bool Pass);
 
 /// <summary>
 /// Per request: "match" when the greedy tokens are identical; "tie" when they first differ at a step where the
@@ -13,7 +13,7 @@ public sealed record OpCheck(OpKind Op, long Calls, double MaxAbsError, double M
 /// </summary>
 public sealed record TokenCheck(int RequestId, int[] Reference, int[] Candidate, string Verdict, int FirstDifference, double ReferenceMargin, double MarginTolerance);
 
-public sealed record ValidationReport(string Backend, string PimBackend, double UnitRoundoff, IReadOnlyList<OpCheck> Ops,
+public sealed record ValidationReport(string Backend, string PimBackend, Precision XpuPrecision, Precision PimPrecision, IReadOnlyList<OpCheck> Ops,
     IReadOnlyList<TokenCheck> Tokens, double LogitTolerance, bool Pass);
 
 /// <summary>
@@ -26,30 +26,33 @@ public static class Validator
 {
     public static ValidationReport Run(ModelWeights w, IReadOnlyList<Request> requests, Func<IBackend> xpu, Func<IBackend> pim, EngineOptions options)
     {
-        var stats = new Dictionary<OpKind, OpErrorStats>();
+        // Errors are kept per side: each side's tolerance comes from its own backend's unit roundoff.
+        var xStats = new Dictionary<OpKind, OpErrorStats>();
+        var pStats = new Dictionary<OpKind, OpErrorStats>();
         EngineResult reference, candidate;
-        double u;
+        Precision ux, up;
         string xName, pName;
         using (IBackend refX = new ReferenceBackend(), refP = new ReferenceBackend(), cx = xpu(), cp = pim())
         {
-            u = Math.Max(cx.UnitRoundoff, cp.UnitRoundoff);
+            ux = cx.Precision; up = cp.Precision;
             xName = cx.Name; pName = cp.Name;
-            reference = new InferenceEngine(w, new ComparingBackend(refX, cx, stats), new ComparingBackend(refP, cp, stats), options).Run(requests);
+            reference = new InferenceEngine(w, new ComparingBackend(refX, cx, xStats), new ComparingBackend(refP, cp, pStats), options).Run(requests);
             candidate = new InferenceEngine(w, cx, cp, options).Run(requests);
         }
         int maxContext = requests.Max(r => r.Prompt.Length + r.MaxNewTokens);
-        var ops = stats.Values.OrderBy(s => s.Op).Select(s =>
+        IEnumerable<OpCheck> Checks(string side, Dictionary<OpKind, OpErrorStats> stats, Precision unit) => stats.Values.OrderBy(s => s.Op).Select(s =>
         {
-            double tol = Tolerances.For(s.Op, w.Config, maxContext, u);
-            return new OpCheck(s.Op, s.Calls, s.MaxAbs, s.MaxRel, tol, s.MaxRel <= tol);
-        }).ToList();
-        double logitTol = Tolerances.Logits(w.Config, maxContext, u);
+            double tol = Tolerances.For(s.Op, w.Config, maxContext, unit);
+            return new OpCheck(side, s.Op, s.Calls, s.MaxAbs, s.MaxRel, tol, s.MaxRel <= tol);
+        });
+        var ops = Checks("xpu", xStats, ux).Concat(Checks("pim", pStats, up)).ToList();
+        double logitTol = Tolerances.Logits(w.Config, maxContext, Precision.Max(ux, up));
         var tokens = reference.Requests.Zip(candidate.Requests, (r, c) => CompareTokens(r, c, logitTol)).ToList();
         bool pass = ops.All(o => o.Pass) && tokens.All(t => t.Verdict != "mismatch");
-        return new ValidationReport(xName, pName, u, ops, tokens, logitTol, pass);
+        return new ValidationReport(xName, pName, ux, up, ops, tokens, logitTol, pass);
     }
 
-    static TokenCheck CompareTokens(RequestResult r, RequestResult c, double logitTol)
+    public static TokenCheck CompareTokens(RequestResult r, RequestResult c, double logitTol)
     {
         int first = -1;
         for (int i = 0; i < r.Generated.Length; i++)

@@ -1,6 +1,7 @@
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Runtime.Tensors.Numerics;
+using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Validation;
 using CoDesign.Runtime.Tensors.Weights;
 
@@ -33,7 +34,7 @@ public abstract class BackendConformanceTests
     {
         var stats = new OpErrorStats(op);
         stats.Add(reference, actual);
-        double tol = Tolerances.For(op, W.Config, context, _backend.UnitRoundoff);
+        double tol = Tolerances.For(op, W.Config, context, _backend.Precision);
         TestContext.Out.WriteLine($"{_backend.Name} {op.Name()}: max rel error {stats.MaxRel:E2} (tolerance {tol:E2})");
         Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(tol), $"{op.Name()} on {_backend.Name}");
     }
@@ -101,18 +102,28 @@ public abstract class BackendConformanceTests
         var f = d.Layers[1].Dense!;
         var stats = new OpErrorStats(OpKind.DenseFfn);
         stats.Add(_reference.GatedFfn(OpKind.DenseFfn, x, 2, f), _backend.GatedFfn(OpKind.DenseFfn, x, 2, f));
-        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.DenseFfn, d.Config, 1, _backend.UnitRoundoff)));
+        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.DenseFfn, d.Config, 1, _backend.Precision)));
     }
 
+    /// <summary>
+    /// Greedy tokens equal the reference's, except where the reference's own top-2 margin is inside the logit
+    /// tolerance derived for this backend (a tie at its precision): for FP32 backends that tolerance is ~1e-3 of
+    /// the logit scale, far below the margins of these models, so the tokens must simply be identical.
+    /// </summary>
     [TestCase("tiny-moe")]
     [TestCase("tiny-dense")]
     public void GreedyTokensMatchReference(string model)
     {
         var w = TestModels.Get(model);
         var reqs = TestModels.Requests(w.Vocab, newTokens: 3);
-        var expected = TestModels.ReferenceRun(model).Requests.Select(r => r.Generated).ToList();
-        var actual = new InferenceEngine(w, _backend, _backend, TestModels.Options()).Run(reqs).Requests.Select(r => r.Generated).ToList();
-        Assert.That(actual, Is.EqualTo(expected));
+        var expected = TestModels.ReferenceRun(model).Requests;
+        var actual = new InferenceEngine(w, _backend, _backend, TestModels.Options()).Run(reqs).Requests;
+        double logitTol = Tolerances.Logits(w.Config, reqs.Max(r => r.Prompt.Length + r.MaxNewTokens), _backend.Precision);
+        var checks = expected.Zip(actual, (e, a) => Validator.CompareTokens(e, a, logitTol)).ToList();
+        foreach (var c in checks) TestContext.Out.WriteLine($"request {c.RequestId}: {c.Verdict} ({string.Join(' ', c.Candidate)} vs {string.Join(' ', c.Reference)})");
+        Assert.That(checks.Select(c => c.Verdict), Has.None.EqualTo("mismatch"));
+        if (_backend.Precision.Operand <= TensorDType.F32.UnitRoundoff())
+            Assert.That(actual.Select(r => r.Generated), Is.EqualTo(expected.Select(r => r.Generated)));
     }
 }
 

@@ -32,7 +32,7 @@ public sealed class GpuWarpGemvTests
             var x = Enumerable.Range(0, 2 * w.Cols).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
             var stats = new CoDesign.Runtime.Tensors.Validation.OpErrorStats(OpKind.QkvProj);
             stats.Add(reference.Linear(OpKind.QkvProj, x, 2, w), gpu.Linear(OpKind.QkvProj, x, 2, w));
-            Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(CoDesign.Runtime.Tensors.Validation.Tolerances.Bound(gpu.UnitRoundoff, w.Cols)), w.Storage.ToString());
+            Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(CoDesign.Runtime.Tensors.Validation.Tolerances.Bound(gpu.Precision, new CoDesign.Runtime.Tensors.Validation.Reduction(w.Cols))), w.Storage.ToString());
         }
     }
 }

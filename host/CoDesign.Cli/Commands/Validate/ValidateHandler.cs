@@ -8,9 +8,9 @@ namespace CoDesign.Cli.Commands.Validate;
 
 public static class ValidateHandler
 {
-    public sealed record OpRow(string Op, long Calls, double MaxAbsError, double MaxRelError, double Tolerance, bool Pass);
+    public sealed record OpRow(string Side, string Op, long Calls, double MaxAbsError, double MaxRelError, double Tolerance, bool Pass);
     public sealed record TokenRow(int Request, string Verdict, int FirstDifference, double ReferenceMargin, double MarginTolerance, int[] Reference, int[] Candidate);
-    public sealed record Report(string Model, string Weights, string Backend, string PimBackend, double UnitRoundoff, double LogitTolerance,
+    public sealed record Report(string Model, string Weights, string Backend, string PimBackend, string XpuPrecision, string PimPrecision, double LogitTolerance,
         IReadOnlyList<OpRow> Operators, IReadOnlyList<TokenRow> Tokens, bool TokensMatch, bool Pass);
 
     public static int Run(ParseResult p, TensorRunInputs inputs, string backend, OutputFormat format, CliContext ctx)
@@ -20,8 +20,8 @@ public static class ValidateHandler
         var options = inputs.EngineOptions(p);
         var (xName, pName) = inputs.BackendNames(p, backend);
         var v = Validator.Run(weights, requests, TensorRunInputs.Factory(xName), TensorRunInputs.Factory(pName), options);
-        var report = new Report(weights.Config.Name, weights.Origin, v.Backend, v.PimBackend, v.UnitRoundoff, v.LogitTolerance,
-            v.Ops.Select(o => new OpRow(o.Op.Name(), o.Calls, o.MaxAbsError, o.MaxRelError, o.Tolerance, o.Pass)).ToList(),
+        var report = new Report(weights.Config.Name, weights.Origin, v.Backend, v.PimBackend, v.XpuPrecision.ToString(), v.PimPrecision.ToString(), v.LogitTolerance,
+            v.Ops.Select(o => new OpRow(o.Side, o.Op.Name(), o.Calls, o.MaxAbsError, o.MaxRelError, o.Tolerance, o.Pass)).ToList(),
             v.Tokens.Select(t => new TokenRow(t.RequestId, t.Verdict, t.FirstDifference, t.ReferenceMargin, t.MarginTolerance, t.Reference, t.Candidate)).ToList(),
             v.Tokens.All(t => t.Verdict == "match"), v.Pass);
         Write(report, format, ctx.Out);
@@ -37,14 +37,15 @@ public static class ValidateHandler
         {
             case OutputFormat.Json: Json.Write(w, r); return;
             case OutputFormat.Csv:
-                Csv.Write(w, ["op", "calls", "max_abs_error", "max_rel_error", "tolerance", "pass"],
-                    r.Operators.Select(o => (IReadOnlyList<object?>)[o.Op, o.Calls, o.MaxAbsError, o.MaxRelError, o.Tolerance, o.Pass]));
+                Csv.Write(w, ["side", "op", "calls", "max_abs_error", "max_rel_error", "tolerance", "pass"],
+                    r.Operators.Select(o => (IReadOnlyList<object?>)[o.Side, o.Op, o.Calls, o.MaxAbsError, o.MaxRelError, o.Tolerance, o.Pass]));
                 return;
         }
         w.WriteLine($"model {r.Model} ({r.Weights}); backend {r.Backend}, PIM backend {r.PimBackend} vs reference (float64); " +
-            $"unit roundoff {Sci(r.UnitRoundoff)}; tolerance = 8·(2 + Σ√K)·u per operator (normwise relative)");
-        var t = new TextTable("operator", "calls", "max abs error", "max rel error", "tolerance", "result");
-        foreach (var o in r.Operators) t.Add(o.Op, o.Calls.ToString(), Sci(o.MaxAbsError), Sci(o.MaxRelError), Sci(o.Tolerance), o.Pass ? "pass" : "FAIL");
+            $"xPU {r.XpuPrecision}; PIM {r.PimPrecision}");
+        w.WriteLine($"tolerance per operator (normwise relative) = 8·Σ_reductions gain·(2·u_operand + (1 + √K)·u_accumulate); greedy-token ties below {Sci(r.LogitTolerance)}·max|logit|");
+        var t = new TextTable("side", "operator", "calls", "max abs error", "max rel error", "tolerance", "result");
+        foreach (var o in r.Operators) t.Add(o.Side, o.Op, o.Calls.ToString(), Sci(o.MaxAbsError), Sci(o.MaxRelError), Sci(o.Tolerance), o.Pass ? "pass" : "FAIL");
         t.Write(w);
         var k = new TextTable("request", "greedy tokens", "first difference", "reference margin", "margin tolerance") { Title = "tokens" };
         foreach (var q in r.Tokens)
