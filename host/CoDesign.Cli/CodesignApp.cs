@@ -17,6 +17,7 @@ public static class CodesignApp
         Commands.MakeModel.MakeModelCommand.Create(ctx),
         Commands.Run.RunCommand.Create(ctx),
         Commands.Validate.ValidateCommand.Create(ctx),
+        Commands.BenchKernels.BenchKernelsCommand.Create(ctx),
         Commands.Rtl.RtlCommand.Create(ctx),
     ];
 

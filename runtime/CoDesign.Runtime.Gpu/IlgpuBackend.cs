@@ -87,7 +87,7 @@ public sealed class IlgpuBackend : IBackend
     }
 
     /// <summary>y[rows, N] = x·wᵀ on the device (caller holds the gate).</summary>
-    void MatMul(ArrayView<float> x, int rows, HostTensor w, ArrayView<float> y)
+    internal void MatMul(ArrayView<float> x, int rows, HostTensor w, ArrayView<float> y)
     {
         int n = w.Rows, k = w.Cols;
         var config = new KernelConfig((n + _warpsPerGroup - 1) / _warpsPerGroup, _warpsPerGroup * _acc.WarpSize);
@@ -142,6 +142,11 @@ public sealed class IlgpuBackend : IBackend
             return Widen(yb.GetAsArray1D());
         }
     }
+
+    /// <summary>Launches the attention kernel on device buffers (caller holds the gate and synchronises).</summary>
+    internal void AttentionKernel(ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> scores, ArrayView<float> y,
+        int rows, int heads, int kvHeads, int d, int cacheLen, int firstPos) =>
+        _attention(rows * heads, q, k, v, scores, y, heads, kvHeads, d, cacheLen, firstPos);
 
     public double[] Attention(AttentionInput a)
     {
