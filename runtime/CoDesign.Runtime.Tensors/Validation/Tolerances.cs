@@ -51,18 +51,20 @@ public static class Tolerances
     /// <summary>
     /// Tolerance on the final logits, relative to their largest magnitude: to first order each operator's error
     /// enters the residual stream once and RMSNorm keeps the stream at unit scale, so the per-operator bounds along
-    /// one token's path (every layer's operators, then the final norm and the LM head) add up.
+    /// one token's path (every layer's operators, then the final norm and the LM head) add up. Attention and expert
+    /// FFNs may run on either side (Duplex placement), so they take the coarser precision; the rest run on the xPU.
     /// </summary>
-    public static double Logits(ModelConfig c, int maxContext, Precision p)
+    public static double Logits(ModelConfig c, int maxContext, Precision xpu, Precision? pim = null)
     {
-        var perLayer = new[] { OpKind.RmsNorm, OpKind.QkvProj, OpKind.Rope, OpKind.Attention, OpKind.OutProj, OpKind.RmsNorm };
+        var either = Precision.Max(xpu, pim ?? xpu);
+        var xpuPerLayer = new[] { OpKind.RmsNorm, OpKind.QkvProj, OpKind.Rope, OpKind.OutProj, OpKind.RmsNorm };
         double sum = 0;
         for (int l = 0; l < c.NumLayers; l++)
         {
-            sum += perLayer.Sum(op => For(op, c, maxContext, p));
+            sum += xpuPerLayer.Sum(op => For(op, c, maxContext, xpu)) + For(OpKind.Attention, c, maxContext, either);
             bool moe = c.NumExperts > 0 && (c.MoeLayers.Count == 0 || c.MoeLayers[l]);
-            sum += moe ? For(OpKind.Router, c, maxContext, p) + For(OpKind.ExpertFfn, c, maxContext, p) : For(OpKind.DenseFfn, c, maxContext, p);
+            sum += moe ? For(OpKind.Router, c, maxContext, xpu) + For(OpKind.ExpertFfn, c, maxContext, either) : For(OpKind.DenseFfn, c, maxContext, xpu);
         }
-        return sum + For(OpKind.RmsNorm, c, maxContext, p) + For(OpKind.LmHead, c, maxContext, p);
+        return sum + For(OpKind.RmsNorm, c, maxContext, xpu) + For(OpKind.LmHead, c, maxContext, xpu);
     }
 }

@@ -46,7 +46,7 @@ public static class Validator
             return new OpCheck(side, s.Op, s.Calls, s.MaxAbs, s.MaxRel, tol, s.MaxRel <= tol);
         });
         var ops = Checks("xpu", xStats, ux).Concat(Checks("pim", pStats, up)).ToList();
-        double logitTol = Tolerances.Logits(w.Config, maxContext, Precision.Max(ux, up));
+        double logitTol = Tolerances.Logits(w.Config, maxContext, ux, up);
         var tokens = reference.Requests.Zip(candidate.Requests, (r, c) => CompareTokens(r, c, logitTol)).ToList();
         bool pass = ops.All(o => o.Pass) && tokens.All(t => t.Verdict != "mismatch");
         return new ValidationReport(xName, pName, ux, up, ops, tokens, logitTol, pass);

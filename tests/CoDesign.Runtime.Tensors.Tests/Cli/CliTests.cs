@@ -113,3 +113,24 @@ public class CliTests
         Assert.That(File.ReadAllText(Path.Combine(dir, "config.json")), Does.Contain("\"torch_dtype\": \"bfloat16\""));
     }
 }
+
+/// <summary>The rtl backend through the CLI: PIM-placed operators on the Verilated Logic-PIM, the rest on cpu.</summary>
+[Category("Verilator")]
+public class RtlCliTests
+{
+    [Test]
+    public void RunOnRtlReportsSimulatedPimWork()
+    {
+        Assume.That(CoDesign.Rtl.Build.ToolLocator.Find("verilator"), Is.Not.Null, "verilator is not installed (tools/setup.sh)");
+        var o = new StringWriter(); var e = new StringWriter();
+        var prompts = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(prompts, "3 1 4 1 5\n");
+            int code = CodesignApp.Run(["run", "--model", "tiny-moe", "--backend", "rtl", "--prompts", prompts, "--max-new-tokens", "2"], o, e);
+            Assert.That(code, Is.Zero, e.ToString());
+            Assert.That(o.ToString(), Does.Contain("PIM backend rtl").And.Contain("GEMMs simulated"));
+        }
+        finally { File.Delete(prompts); }
+    }
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CoDesign.Reports;
+using CoDesign.Runtime.Rtl;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;
 
@@ -9,7 +10,10 @@ public static class RunHandler
 {
     public sealed record RunReport(string Model, string Weights, string Backend, string BackendDevice, string PimBackend, string PimDevice,
         bool CoProcessing, int MaxBatch, IReadOnlyList<RequestRow> Requests, IReadOnlyList<StageRecord> Stages, IReadOnlyList<OpRow> Ops,
-        int GeneratedTokens, double WallSeconds, double TokensPerSecond, long PeakKvBytes, long KvBytesAtEnd);
+        int GeneratedTokens, double WallSeconds, double TokensPerSecond, long PeakKvBytes, long KvBytesAtEnd, RtlRow? Rtl);
+
+    /// <summary>What the Verilated Logic-PIM did (rtl backend only): GEMMs simulated and their cycles at the module clock.</summary>
+    public sealed record RtlRow(long Gemms, long Cycles, double SimulatedSeconds);
 
     public sealed record RequestRow(int Id, int PromptTokens, int[] Generated, int AdmittedAtStage, int FinishedAtStage);
     public sealed record OpRow(string Side, string Op, long Calls, double Seconds);
@@ -24,16 +28,19 @@ public static class RunHandler
         var pf = TensorRunInputs.Factory(pName);
         EngineResult r;
         string xDev, pDev;
+        RtlRow? rtl = null;
         using (IBackend xpu = xf(), pim = pf())
         {
             xDev = xpu.Device; pDev = pim.Device;
             r = new InferenceEngine(weights, xpu, pim, options).Run(requests);
+            var sims = new[] { xpu, pim }.OfType<RtlBackend>().ToList();
+            if (sims.Count > 0) rtl = new RtlRow(sims.Sum(s => s.GemmCount), sims.Sum(s => s.SimulatedCycles), sims.Sum(s => s.SimulatedSeconds));
         }
         int generated = r.Requests.Sum(q => q.Generated.Length);
         var report = new RunReport(weights.Config.Name, weights.Origin, xName, xDev, pName, pDev, options.CoProcessing, options.MaxBatch,
             r.Requests.Select(q => new RequestRow(q.Id, q.PromptTokens, q.Generated, q.AdmittedAtStage, q.FinishedAtStage)).ToList(),
             r.Stages, r.OpTimes.Select(o => new OpRow(o.Side, o.Op.Name(), o.Calls, o.Seconds)).ToList(),
-            generated, r.WallSeconds, generated / r.WallSeconds, r.PeakKvBytes, r.KvBytesAtEnd);
+            generated, r.WallSeconds, generated / r.WallSeconds, r.PeakKvBytes, r.KvBytesAtEnd, rtl);
         Write(report, format, ctx.Out);
         return ExitCodes.Success;
     }
@@ -62,6 +69,8 @@ public static class RunHandler
         var o = new TextTable("side", "operator", "calls", "time") { Title = "operators" };
         foreach (var op in r.Ops) o.Add(op.Side, op.Op, op.Calls.ToString(), Units.Seconds(op.Seconds));
         o.Write(w);
+        if (r.Rtl is { } sim)
+            w.WriteLine($"Logic-PIM RTL: {sim.Gemms} GEMMs simulated, {Units.Number(sim.Cycles)} cycles = {Units.Seconds(sim.SimulatedSeconds)} of PIM time at the module clock");
         w.WriteLine($"{r.GeneratedTokens} tokens in {Units.Seconds(r.WallSeconds)} ({Units.Number(r.TokensPerSecond)} tokens/s); KV cache peak {Units.Bytes(r.PeakKvBytes)}, {Units.Bytes(r.KvBytesAtEnd)} left at the end");
     }
 }
