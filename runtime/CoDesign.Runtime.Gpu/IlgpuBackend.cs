@@ -12,8 +12,8 @@ namespace CoDesign.Runtime.Gpu;
 /// The "gpu" backend: every operator as an ILGPU kernel, weights resident on the device in FP16/BF16 (FP32 for
 /// F32 checkpoints), FP32 activations and accumulation. Runs on the first CUDA device when one is present and
 /// on ILGPU's CPU accelerator otherwise (CI); set CODESIGN_GPU=cpu to force the CPU accelerator. Calls are
-/// serialised on one stream (the engine may call from two threads). Matrix products use the warp-per-output
-/// kernel on CUDA and the thread-per-output kernel on the CPU accelerator (<see cref="GemvKernel"/>).
+/// serialised on one stream (the engine may call from two threads). GEMV and attention use cooperative
+/// kernels on CUDA and per-thread kernels on the CPU accelerator (<see cref="KernelVariant"/>).
 /// </summary>
 public sealed class IlgpuBackend : IBackend
 {
@@ -27,16 +27,17 @@ public sealed class IlgpuBackend : IBackend
     readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> _matMul32;
     readonly Action<Index1D, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, int, int, int> _matMul16PerOutput;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> _matMul32PerOutput;
-    readonly bool _warpGemv;
+    readonly bool _cooperative;
+    readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _attentionCooperative;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float> _rmsNorm;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> _rope;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _attention;
     readonly Action<Index1D, ArrayView<float>, int> _softmax;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>> _siluMul;
 
-    public IlgpuBackend() : this(GemvKernel.Auto) { }
+    public IlgpuBackend() : this(KernelVariant.Auto) { }
 
-    public IlgpuBackend(GemvKernel gemv)
+    public IlgpuBackend(KernelVariant variant)
     {
         bool forceCpu = string.Equals(Environment.GetEnvironmentVariable("CODESIGN_GPU"), "cpu", StringComparison.OrdinalIgnoreCase);
         // CPU accelerator: 1 multiprocessor x 1 warp x 4 lanes. More simulated threads than cores only adds
@@ -49,7 +50,8 @@ public sealed class IlgpuBackend : IBackend
         _matMul32 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(Kernels.MatMul32);
         _matMul16PerOutput = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, int, int, int>(Kernels.MatMul16PerOutput);
         _matMul32PerOutput = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.MatMul32PerOutput);
-        _warpGemv = gemv == GemvKernel.WarpPerOutput || (gemv == GemvKernel.Auto && _acc.AcceleratorType == AcceleratorType.Cuda);
+        _attentionCooperative = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(Kernels.AttentionCooperative);
+        _cooperative = variant == KernelVariant.Cooperative || (variant == KernelVariant.Auto && _acc.AcceleratorType == AcceleratorType.Cuda);
         _rmsNorm = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(Kernels.RmsNorm);
         _rope = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.Rope);
         _attention = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(Kernels.Attention);
@@ -58,7 +60,7 @@ public sealed class IlgpuBackend : IBackend
     }
 
     public string Name => "gpu";
-    public string Device => $"ILGPU {_acc.AcceleratorType}: {_acc.Name} ({(_warpGemv ? "warp" : "thread")}-per-output GEMV)";
+    public string Device => $"ILGPU {_acc.AcceleratorType}: {_acc.Name} ({(_cooperative ? "cooperative" : "per-thread")} kernels)";
     public bool IsCuda => _acc.AcceleratorType == AcceleratorType.Cuda;
     public Precision Precision => Precision.Float32;
     public Accelerator Accelerator => _acc;
@@ -93,7 +95,7 @@ public sealed class IlgpuBackend : IBackend
         var config = new KernelConfig((n + _warpsPerGroup - 1) / _warpsPerGroup, _warpsPerGroup * _acc.WarpSize);
         var buf = Weight(w);
         int format = w.Storage == TensorDType.BF16 ? Kernels.Bf16 : Kernels.Fp16;
-        if (!_warpGemv)
+        if (!_cooperative)
         {
             if (w.Storage == TensorDType.F32) _matMul32PerOutput(rows * n, x, ((MemoryBuffer1D<float, Stride1D.Dense>)buf).View, y, n, k);
             else _matMul16PerOutput(rows * n, x, ((MemoryBuffer1D<ushort, Stride1D.Dense>)buf).View, y, n, k, format);
@@ -145,8 +147,13 @@ public sealed class IlgpuBackend : IBackend
 
     /// <summary>Launches the attention kernel on device buffers (caller holds the gate and synchronises).</summary>
     internal void AttentionKernel(ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> scores, ArrayView<float> y,
-        int rows, int heads, int kvHeads, int d, int cacheLen, int firstPos) =>
-        _attention(rows * heads, q, k, v, scores, y, heads, kvHeads, d, cacheLen, firstPos);
+        int rows, int heads, int kvHeads, int d, int cacheLen, int firstPos)
+    {
+        if (_cooperative)
+            _attentionCooperative(new KernelConfig(rows * heads, _warpsPerGroup * _acc.WarpSize), q, k, v, scores, y, heads, kvHeads, d, cacheLen, firstPos);
+        else
+            _attention(rows * heads, q, k, v, scores, y, heads, kvHeads, d, cacheLen, firstPos);
+    }
 
     public double[] Attention(AttentionInput a)
     {
@@ -161,7 +168,7 @@ public sealed class IlgpuBackend : IBackend
             using var vb = _acc.Allocate1D(v);
             using var sb = _acc.Allocate1D<float>((long)a.Rows * a.Heads * a.CacheLength);
             using var yb = _acc.Allocate1D<float>(a.Q.Length);
-            _attention(a.Rows * a.Heads, qb.View, kb.View, vb.View, sb.View, yb.View, a.Heads, a.KvHeads, a.HeadDim, a.CacheLength, a.FirstPosition);
+            AttentionKernel(qb.View, kb.View, vb.View, sb.View, yb.View, a.Rows, a.Heads, a.KvHeads, a.HeadDim, a.CacheLength, a.FirstPosition);
             _acc.Synchronize();
             return Widen(yb.GetAsArray1D());
         }

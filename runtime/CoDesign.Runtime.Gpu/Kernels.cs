@@ -129,6 +129,80 @@ static class Kernels
         }
     }
 
+    /// <summary>Most warps a group may have (1024 threads / 32): the size of the shared reduction buffer.</summary>
+    const int MaxWarpsPerGroup = 32;
+
+    /// <summary>
+    /// A value reduced over the whole group (max when <paramref name="isMax"/>, else sum): a shuffle reduction
+    /// inside each warp, then one partial per warp through shared memory. Every thread gets the result.
+    /// All threads of the group must call it (it contains barriers).
+    /// </summary>
+    static float GroupReduce(float value, bool isMax, ArrayView<float> partial)
+    {
+        for (int off = Warp.WarpSize / 2; off > 0; off /= 2)
+        {
+            float o = Warp.ShuffleDown(value, off);
+            value = isMax ? XMath.Max(value, o) : value + o;
+        }
+        if (Warp.LaneIdx == 0) partial[Warp.WarpIdx] = value;
+        Group.Barrier();
+        int warps = Group.DimX / Warp.WarpSize;
+        float r = partial[0];
+        for (int i = 1; i < warps; i++) r = isMax ? XMath.Max(r, partial[i]) : r + partial[i];
+        Group.Barrier();   // partial is reused by the next reduction
+        return r;
+    }
+
+    /// <summary>
+    /// Causal GQA attention with one group per (query row, head): (1) a warp per context position computes the
+    /// score (lanes over head_dim, coalesced K reads, shuffle sum); (2) the group's max, exp and sum; (3) threads
+    /// over head_dim accumulate P·V (consecutive threads read consecutive V elements). scores is scratch
+    /// [rows·heads, cacheLen]. Same arithmetic as <see cref="Attention"/> up to summation order.
+    /// </summary>
+    public static void AttentionCooperative(ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> scores, ArrayView<float> y,
+        int heads, int kvHeads, int d, int cacheLen, int firstPos)
+    {
+        var partial = SharedMemory.Allocate<float>(MaxWarpsPerGroup);
+        int rh = Grid.IdxX, r = rh / heads, h = rh % heads, kvh = h / (heads / kvHeads);
+        int visible = firstPos + r + 1, qStride = heads * d, kvStride = kvHeads * d;
+        int warps = Group.DimX / Warp.WarpSize, lane = Warp.LaneIdx, tid = Group.IdxX, threads = Group.DimX;
+        long sb = (long)rh * cacheLen, qb = (long)r * qStride + h * d;
+        float scale = 1f / XMath.Sqrt(d);
+
+        float max = float.NegativeInfinity;
+        for (int j = Warp.WarpIdx; j < visible; j += warps)
+        {
+            float s = 0;
+            long kb = (long)j * kvStride + kvh * d;
+            for (int i = lane; i < d; i += Warp.WarpSize) s += q[qb + i] * k[kb + i];
+            for (int off = Warp.WarpSize / 2; off > 0; off /= 2) s += Warp.ShuffleDown(s, off);
+            s = Warp.Shuffle(s, 0) * scale;
+            if (lane == 0) scores[sb + j] = s;
+            max = XMath.Max(max, s);
+        }
+        Group.Barrier();   // scores written by lane 0 of each warp are read by every thread below
+        max = GroupReduce(max, true, partial);
+
+        float sum = 0;
+        for (int j = tid; j < visible; j += threads)
+        {
+            float e = XMath.Exp(scores[sb + j] - max);
+            scores[sb + j] = e;
+            sum += e;
+        }
+        Group.Barrier();
+        sum = GroupReduce(sum, false, partial);
+        float inv = 1f / sum;
+
+        for (int i = tid; i < d; i += threads)
+        {
+            float acc = 0;
+            long vb = (long)kvh * d + i;
+            for (int j = 0; j < visible; j++) acc += scores[sb + j] * v[vb + (long)j * kvStride];
+            y[qb + i] = acc * inv;
+        }
+    }
+
     /// <summary>One thread per row: softmax over the router logits, in place.</summary>
     public static void Softmax(Index1D row, ArrayView<float> x, int n)
     {

@@ -24,16 +24,17 @@ public static class TestModels
 
     static readonly Dictionary<string, EngineResult> _referenceRuns = [];
 
-    /// <summary>The float64 reference run of <see cref="Requests"/>(vocab, 3) on a tiny model, computed once.</summary>
-    public static EngineResult ReferenceRun(string model)
+    /// <summary>The float64 reference run of the first <paramref name="count"/> <see cref="Requests"/> on a tiny model, computed once.</summary>
+    public static EngineResult ReferenceRun(string model, int count, int newTokens)
     {
         lock (_referenceRuns)
         {
-            if (!_referenceRuns.TryGetValue(model, out var r))
+            string key = $"{model}/{count}/{newTokens}";
+            if (!_referenceRuns.TryGetValue(key, out var r))
             {
                 var w = Get(model);
                 using var reference = new ReferenceBackend();
-                _referenceRuns[model] = r = new InferenceEngine(w, reference, reference, Options()).Run(Requests(w.Vocab, newTokens: 3));
+                _referenceRuns[key] = r = new InferenceEngine(w, reference, reference, Options()).Run(Requests(w.Vocab, newTokens).Take(count).ToList());
             }
             return r;
         }

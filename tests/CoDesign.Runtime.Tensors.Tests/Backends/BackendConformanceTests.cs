@@ -16,6 +16,9 @@ public abstract class BackendConformanceTests
 {
     protected abstract IBackend CreateBackend();
 
+    /// <summary>How many of <see cref="TestModels.Requests"/> the token test runs, and how many tokens each; slow backends use fewer.</summary>
+    protected virtual (int Requests, int NewTokens) TokenTest => (3, 3);
+
     IBackend _backend = null!;
     readonly ReferenceBackend _reference = new();
     static ModelWeights W => TestModels.TinyMoe;
@@ -115,8 +118,9 @@ public abstract class BackendConformanceTests
     public void GreedyTokensMatchReference(string model)
     {
         var w = TestModels.Get(model);
-        var reqs = TestModels.Requests(w.Vocab, newTokens: 3);
-        var expected = TestModels.ReferenceRun(model).Requests;
+        var (count, newTokens) = TokenTest;
+        var reqs = TestModels.Requests(w.Vocab, newTokens).Take(count).ToList();
+        var expected = TestModels.ReferenceRun(model, count, newTokens).Requests;
         var actual = new InferenceEngine(w, _backend, _backend, TestModels.Options()).Run(reqs).Requests;
         double logitTol = Tolerances.Logits(w.Config, reqs.Max(r => r.Prompt.Length + r.MaxNewTokens), _backend.Precision);
         var checks = expected.Zip(actual, (e, a) => Validator.CompareTokens(e, a, logitTol)).ToList();
