@@ -24,7 +24,8 @@ public sealed record ValidationReport(string Backend, string PimBackend, Precisi
 /// </summary>
 public static class Validator
 {
-    public static ValidationReport Run(ModelWeights w, IReadOnlyList<Request> requests, Func<IBackend> xpu, Func<IBackend> pim, EngineOptions options)
+    /// <param name="pim">the PIM side's backend factory; null runs the PIM side on the xPU side's instance</param>
+    public static ValidationReport Run(ModelWeights w, IReadOnlyList<Request> requests, Func<IBackend> xpu, Func<IBackend>? pim, EngineOptions options)
     {
         // Errors are kept per side: each side's tolerance comes from its own backend's unit roundoff.
         var xStats = new Dictionary<OpKind, OpErrorStats>();
@@ -32,12 +33,18 @@ public static class Validator
         EngineResult reference, candidate;
         Precision ux, up;
         string xName, pName;
-        using (IBackend refX = new ReferenceBackend(), refP = new ReferenceBackend(), cx = xpu(), cp = pim())
+        using IBackend reference = new ReferenceBackend(), cx = xpu();
+        var cp = pim is null ? cx : pim();
+        try
         {
             ux = cx.Precision; up = cp.Precision;
             xName = cx.Name; pName = cp.Name;
-            reference = new InferenceEngine(w, new ComparingBackend(refX, cx, xStats), new ComparingBackend(refP, cp, pStats), options).Run(requests);
+            reference = new InferenceEngine(w, new ComparingBackend(reference, cx, xStats), new ComparingBackend(reference, cp, pStats), options).Run(requests);
             candidate = new InferenceEngine(w, cx, cp, options).Run(requests);
+        }
+        finally
+        {
+            if (!ReferenceEquals(cp, cx)) cp.Dispose();
         }
         int maxContext = requests.Max(r => r.Prompt.Length + r.MaxNewTokens);
         IEnumerable<OpCheck> Checks(string side, Dictionary<OpKind, OpErrorStats> stats, Precision unit) => stats.Values.OrderBy(s => s.Op).Select(s =>

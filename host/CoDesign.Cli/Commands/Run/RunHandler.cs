@@ -29,12 +29,20 @@ public static class RunHandler
         EngineResult r;
         string xDev, pDev;
         RtlRow? rtl = null;
-        using (IBackend xpu = xf(), pim = pf())
+        // One instance when both sides name the same backend: backends are thread-safe, and a GPU then holds the weights once.
+        var xpu = xf();
+        var pim = pName == xName ? xpu : pf();
+        try
         {
             xDev = xpu.Device; pDev = pim.Device;
             r = new InferenceEngine(weights, xpu, pim, options).Run(requests);
-            var sims = new[] { xpu, pim }.OfType<RtlBackend>().ToList();
+            var sims = new[] { xpu, pim }.Distinct().OfType<RtlBackend>().ToList();
             if (sims.Count > 0) rtl = new RtlRow(sims.Sum(s => s.GemmCount), sims.Sum(s => s.SimulatedCycles), sims.Sum(s => s.SimulatedSeconds));
+        }
+        finally
+        {
+            xpu.Dispose();
+            if (!ReferenceEquals(pim, xpu)) pim.Dispose();
         }
         int generated = r.Requests.Sum(q => q.Generated.Length);
         var report = new RunReport(weights.Config.Name, weights.Origin, xName, xDev, pName, pDev, options.CoProcessing, options.MaxBatch,

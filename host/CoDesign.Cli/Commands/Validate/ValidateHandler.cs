@@ -19,7 +19,7 @@ public static class ValidateHandler
         var requests = inputs.Requests(p, weights);
         var options = inputs.EngineOptions(p);
         var (xName, pName) = inputs.BackendNames(p, backend);
-        var v = Validator.Run(weights, requests, TensorRunInputs.Factory(xName), TensorRunInputs.Factory(pName), options);
+        var v = Validator.Run(weights, requests, TensorRunInputs.Factory(xName), pName == xName ? null : TensorRunInputs.Factory(pName), options);
         var report = new Report(weights.Config.Name, weights.Origin, v.Backend, v.PimBackend, v.XpuPrecision.ToString(), v.PimPrecision.ToString(), v.LogitTolerance,
             v.Ops.Select(o => new OpRow(o.Side, o.Op.Name(), o.Calls, o.MaxAbsError, o.MaxRelError, o.Tolerance, o.Pass)).ToList(),
             v.Tokens.Select(t => new TokenRow(t.RequestId, t.Verdict, t.FirstDifference, t.ReferenceMargin, t.MarginTolerance, t.Reference, t.Candidate)).ToList(),
