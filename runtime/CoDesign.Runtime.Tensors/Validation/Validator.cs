@@ -33,13 +33,13 @@ public static class Validator
         EngineResult reference, candidate;
         Precision ux, up;
         string xName, pName;
-        using IBackend reference = new ReferenceBackend(), cx = xpu();
+        using IBackend oracle = new ReferenceBackend(), cx = xpu();
         var cp = pim is null ? cx : pim();
         try
         {
             ux = cx.Precision; up = cp.Precision;
             xName = cx.Name; pName = cp.Name;
-            reference = new InferenceEngine(w, new ComparingBackend(reference, cx, xStats), new ComparingBackend(reference, cp, pStats), options).Run(requests);
+            reference = new InferenceEngine(w, new ComparingBackend(oracle, cx, xStats), new ComparingBackend(oracle, cp, pStats), options).Run(requests);
             candidate = new InferenceEngine(w, cx, cp, options).Run(requests);
         }
         finally
