@@ -17,39 +17,58 @@ public static class SafetensorsReader
 
     public static List<HostTensor> Read(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try
+        {
+            // Streamed, not read whole: a Hugging Face shard is often several GB, more than one array can hold.
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            return Parse(fs, path);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new InputException($"cannot read {path}: {e.Message}"); }
-        return Parse(bytes, path);
     }
 
     public static List<HostTensor> Parse(ReadOnlySpan<byte> file, string origin)
     {
-        if (file.Length < 8) throw new InputException($"{origin}: not a safetensors file ({file.Length} bytes, shorter than the 8-byte header length)");
-        ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (headerLen > MaxHeaderBytes || (long)headerLen > file.Length - 8)
-            throw new InputException($"{origin}: corrupt safetensors header length {headerLen} (file has {file.Length - 8} bytes after it)");
-        var header = file.Slice(8, (int)headerLen);
-        var data = file[(8 + (int)headerLen)..];
+        using var ms = new MemoryStream(file.ToArray(), writable: false);
+        return Parse(ms, origin);
+    }
+
+    public static List<HostTensor> Parse(Stream file, string origin)
+    {
+        long length = file.Length;
+        if (length < 8) throw new InputException($"{origin}: not a safetensors file ({length} bytes, shorter than the 8-byte header length)");
+        Span<byte> len = stackalloc byte[8];
+        file.ReadExactly(len);
+        ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(len);
+        if (headerLen > MaxHeaderBytes || (long)headerLen > length - 8)
+            throw new InputException($"{origin}: corrupt safetensors header length {headerLen} (file has {length - 8} bytes after it)");
+        var header = new byte[headerLen];
+        file.ReadExactly(header);
+        long dataStart = 8 + (long)headerLen, dataLength = length - dataStart;
 
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(header.ToArray()); }
+        try { doc = JsonDocument.Parse(header); }
         catch (JsonException e) { throw new InputException($"{origin}: corrupt safetensors header, not valid JSON ({e.Message.ReplaceLineEndings(" ")})"); }
-        var tensors = new List<HostTensor>();
+        var entries = new List<(string Name, TensorDType DType, int[] Shape, long Begin, long End)>();
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InputException($"{origin}: safetensors header is not a JSON object");
             foreach (var p in doc.RootElement.EnumerateObject())
-            {
-                if (p.Name == "__metadata__") continue;
-                tensors.Add(ParseEntry(p.Name, p.Value, data, origin));
-            }
+                if (p.Name != "__metadata__") entries.Add(ParseEntry(p.Name, p.Value, dataLength, origin));
+        }
+        var tensors = new List<HostTensor>(entries.Count);
+        foreach (var (name, dtype, shape, begin, end) in entries)
+        {
+            if (end - begin > Array.MaxLength) throw new InputException($"{origin}: tensor '{name}' is larger than one array can hold ({end - begin} bytes)");
+            var raw = new byte[end - begin];
+            file.Seek(dataStart + begin, SeekOrigin.Begin);
+            file.ReadExactly(raw);
+            tensors.Add(new HostTensor(name, dtype, shape, Decode(raw, dtype, (int)HostTensor.ElementCount(shape))));
         }
         return tensors;
     }
 
-    static HostTensor ParseEntry(string name, JsonElement e, ReadOnlySpan<byte> data, string origin)
+    static (string, TensorDType, int[], long, long) ParseEntry(string name, JsonElement e, long dataLength, string origin)
     {
         InputException Bad(string why) => new($"{origin}: tensor '{name}': {why}");
         if (e.ValueKind != JsonValueKind.Object) throw Bad("header entry is not an object");
@@ -63,12 +82,12 @@ public static class SafetensorsReader
         if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2
             || !off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end))
             throw Bad("missing or malformed data_offsets");
-        if (begin < 0 || end < begin || end > data.Length)
-            throw Bad($"data_offsets [{begin}, {end}] outside the {data.Length} data bytes (truncated or corrupt file)");
+        if (begin < 0 || end < begin || end > dataLength)
+            throw Bad($"data_offsets [{begin}, {end}] outside the {dataLength} data bytes (truncated or corrupt file)");
         long count = HostTensor.ElementCount(shape);
         if (end - begin != count * dtype.ElementBytes())
             throw Bad($"{end - begin} data bytes do not match shape {HostTensor.ShapeText(shape)} of {dtype.HeaderName()} ({count * dtype.ElementBytes()} bytes)");
-        return new HostTensor(name, dtype, shape, Decode(data.Slice((int)begin, (int)(end - begin)), dtype, (int)count));
+        return (name, dtype, shape, begin, end);
     }
 
     static float[] Decode(ReadOnlySpan<byte> raw, TensorDType dtype, int count)
