@@ -14,6 +14,8 @@ public static class CodesignApp
     [
         Commands.Models.ModelsCommand.Create(ctx),
         Commands.Hardware.HardwareCommand.Create(ctx),
+        Commands.Analyze.AnalyzeCommand.Create(ctx),
+        Commands.Compile.CompileCommand.Create(ctx),
     ];
 
     public static RootCommand BuildRoot(CliContext ctx)
