@@ -17,6 +17,7 @@ public static class CodesignApp
         Commands.Analyze.AnalyzeCommand.Create(ctx),
         Commands.Compile.CompileCommand.Create(ctx),
         Commands.Sweep.SweepCommand.Create(ctx),
+        Commands.Report.ReportCommand.Create(ctx),
     ];
 
     public static RootCommand BuildRoot(CliContext ctx)
