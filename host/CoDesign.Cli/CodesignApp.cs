@@ -16,6 +16,7 @@ public static class CodesignApp
         Commands.Hardware.HardwareCommand.Create(ctx),
         Commands.Analyze.AnalyzeCommand.Create(ctx),
         Commands.Compile.CompileCommand.Create(ctx),
+        Commands.Simulate.SimulateCommand.Create(ctx),
     ];
 
     public static RootCommand BuildRoot(CliContext ctx)
