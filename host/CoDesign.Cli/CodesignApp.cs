@@ -17,6 +17,7 @@ public static class CodesignApp
         Commands.Analyze.AnalyzeCommand.Create(ctx),
         Commands.Compile.CompileCommand.Create(ctx),
         Commands.Simulate.SimulateCommand.Create(ctx),
+        Commands.Bench.BenchCommand.Create(ctx),
     ];
 
     public static RootCommand BuildRoot(CliContext ctx)

@@ -34,6 +34,8 @@ public sealed partial class AnalyticBackend
             for (int i = 0; i < k.Ops.Length; i++)
             {
                 var op = k.Ops[i];
+                bool attentionOp = op.Phase is OpPhase.Decode or OpPhase.Prefill;
+                if (!attentionOp && attentionStart >= 0 && cursor < attentionStart + k.AttentionS) cursor = attentionStart + k.AttentionS;
                 if (op.Kind == OpKind.Expert)
                 {
                     var (h, p, seg) = ExpertTiming(layer);
@@ -46,15 +48,13 @@ public sealed partial class AnalyticBackend
                 int where = k.Where[i];
                 if (where < 0) continue;
                 double d = k.Seconds[i];
-                if (op.Phase is OpPhase.Decode or OpPhase.Prefill)
+                if (attentionOp)
                 {
                     if (attentionStart < 0) { attentionStart = cursor; decCursor = preCursor = cursor; }
                     ref double c = ref op.Phase == OpPhase.Decode ? ref decCursor : ref preCursor;
                     if (!overlapped && op.Phase == OpPhase.Prefill && decCursor > preCursor) c = decCursor;
                     sink.Add(new TraceEvent(op.Name, "attention", 0, tracks[where], c, d));
                     c += d;
-                    bool lastAttention = i + 1 >= k.Ops.Length || k.Ops[i + 1].Phase is not (OpPhase.Decode or OpPhase.Prefill);
-                    if (lastAttention) cursor = attentionStart + k.AttentionS;
                     continue;
                 }
                 sink.Add(new TraceEvent(op.Name, Machine.Stages.OpGroups.Name(op.Kind), 0, tracks[where], cursor, d));

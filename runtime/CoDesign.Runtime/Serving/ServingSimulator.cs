@@ -31,9 +31,9 @@ public static class ServingSimulator
 
         int totalRequests = o.Requests ?? (o.TraceCsv is not null ? int.MaxValue : Math.Max(requestedBatch * SteadyStateBatches, 64));
         var rng = Workload.Rng(o.Seed, 1);
-        var all = Workload.Generate(o, o.TraceCsv is not null && o.Requests is null ? 0 : totalRequests, rng);
+        var all = Workload.Generate(o, totalRequests, rng);
         if (o.TraceCsv is not null) totalRequests = all.Count;
-        if (o.Requests is null) notes.Add($"simulated {totalRequests} requests (default: {SteadyStateBatches} x batch) so warm-up and drain are a small part");
+        if (o.Requests is null && o.TraceCsv is null) notes.Add($"simulated {totalRequests} requests (default: {SteadyStateBatches} x batch) so warm-up and drain are a small part");
         // Replica r serves every dp-th request; replica 0 stands for all.
         var requests = dp == 1 ? all : all.Where((_, i) => i % dp == 0).ToList();
         int maxSeq = requests.Max(r => r.ReservedKvTokens);

@@ -10,7 +10,7 @@ public static class Workload
 {
     public static List<Request> Generate(WorkloadOptions o, int count, System.Random rng)
     {
-        if (o.TraceCsv is not null) return ReadTrace(o.TraceCsv, count);
+        if (o.TraceCsv is not null) return ReadTrace(o.TraceCsv, o.Requests);
         var list = new List<Request>(count);
         double t = 0;
         for (int i = 0; i < count; i++)
