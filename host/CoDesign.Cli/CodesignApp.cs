@@ -18,6 +18,8 @@ public static class CodesignApp
         Commands.Compile.CompileCommand.Create(ctx),
         Commands.Sweep.SweepCommand.Create(ctx),
         Commands.Report.ReportCommand.Create(ctx),
+        Commands.Simulate.SimulateCommand.Create(ctx),
+        Commands.Bench.BenchCommand.Create(ctx),
     ];
 
     public static RootCommand BuildRoot(CliContext ctx)

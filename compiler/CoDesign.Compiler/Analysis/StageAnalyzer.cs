@@ -71,14 +71,5 @@ public static class StageAnalyzer
             times[proc.Name], times, dram + compute, placement.Reason);
     }
 
-    public static string KindName(OpKind k) => k switch
-    {
-        OpKind.AttentionScore or OpKind.AttentionSoftmax or OpKind.AttentionContext => "attention",
-        OpKind.QkvProjection or OpKind.OutputProjection => "projection",
-        OpKind.Expert or OpKind.SharedExpert or OpKind.Router => "moe",
-        OpKind.Ffn => "ffn",
-        OpKind.AllReduce or OpKind.AllToAll => "communication",
-        OpKind.LmHead => "lm_head",
-        _ => "other",
-    };
+    public static string KindName(OpKind k) => OpGroups.Name(k);
 }

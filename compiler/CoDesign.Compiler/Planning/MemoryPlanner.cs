@@ -43,8 +43,5 @@ public static class MemoryPlanner
                 $"exceed the {Units.Bytes(capacity)} of '{p.Hardware.Name}' with {p.System.Devices} device(s); use more --devices or a smaller --weight-type");
     }
 
-    /// <summary>Tokens of KV cache one device can hold once weights and activations are placed.</summary>
-    public static long KvCapacityTokens(Program p) =>
-        (long)Math.Floor((p.Hardware.Memory.CapacityBytes - (double)p.WeightBytesPerDevice - p.ActivationReserveBytesPerDevice)
-                         / Math.Max(1, p.KvBytesPerTokenPerDevice));
+    public static long KvCapacityTokens(Program p) => ProgramMemory.KvCapacityTokens(p);
 }

@@ -36,35 +36,48 @@ public sealed class ProgramCost
     /// </summary>
     public Placement Place(OpTemplate op, in OpCounts c, bool decodeOnlyStage, Placement? fusedWith = null)
     {
+        var chosen = Choose(op, c, decodeOnlyStage, fusedWith?.Processor, fusedWith is not null);
+        return new(chosen, Explain(op, c, decodeOnlyStage, chosen, fusedWith));
+    }
+
+    /// <summary>
+    /// The placement decision alone (no text), for the simulator's hot loop. A softmax follows the score
+    /// operator of its phase (<paramref name="fused"/>) because the scores never leave that processor's buffers.
+    /// </summary>
+    public ProcessorCost? Choose(OpTemplate op, in OpCounts c, bool decodeOnlyStage, ProcessorCost? fused = null, bool hasFused = false)
+    {
         var host = Device.Host;
         var pim = Device.Pim;
-        if (IsCollective(op)) return new(null, $"collective over {(op.CommScope == LinkScope.InterNode ? "the inter-node link" : "the intra-node link")} ({op.CommGroup} devices)");
-        if (op.Kind == OpKind.AttentionSoftmax && fusedWith is { } f)
-            return new(f.Processor, $"fused with the {PhaseName(op.Phase)} attention scores on {f.Where}");
-        if (pim is null) return new(host, $"{host.Name} is the only processor");
-        if (!op.Matrix)
-            return new(host, op.Kind == OpKind.Router
-                ? $"gate and top-k stay on the {host.Name} (Duplex §3)"
-                : $"vector op: the {pim.Name} has no unit for it");
+        if (IsCollective(op)) return null;
+        if (op.Kind == OpKind.AttentionSoftmax && hasFused) return fused;
+        if (pim is null || !op.Matrix) return host;
+        if (Policy == PlacementPolicy.Paper)
+        {
+            if (op.Kind == OpKind.Expert) return decodeOnlyStage ? pim : host;
+            return op.Phase == OpPhase.Decode ? pim : host;
+        }
+        return pim.Seconds(c, ComputeType) < host.Seconds(c, ComputeType) ? pim : host;
+    }
 
+    string Explain(OpTemplate op, in OpCounts c, bool decodeOnlyStage, ProcessorCost? chosen, Placement? fusedWith)
+    {
+        var host = Device.Host;
+        var pim = Device.Pim;
+        if (IsCollective(op)) return $"collective over {(op.CommScope == LinkScope.InterNode ? "the inter-node link" : "the intra-node link")} ({op.CommGroup} devices)";
+        if (op.Kind == OpKind.AttentionSoftmax && fusedWith is { } f) return $"fused with the {PhaseName(op.Phase)} attention scores on {f.Where}";
+        if (pim is null) return $"{host.Name} is the only processor";
+        if (!op.Matrix)
+            return op.Kind == OpKind.Router ? $"gate and top-k stay on the {host.Name} (Duplex §3)" : $"vector op: the {pim.Name} has no unit for it";
         if (Policy == PlacementPolicy.Paper)
         {
             if (op.Kind == OpKind.Expert)
-                return decodeOnlyStage
-                    ? new(pim, $"decode-only stage: MoE on {pim.Name} (Duplex §3)")
-                    : new(host, $"mixed stage: MoE on {host.Name} (Duplex §3)");
-            if (op.Phase == OpPhase.Decode)
-                return new(pim, $"decode attention on {pim.Name} (Duplex §3)");
-            return new(host, $"{Describe(op)} on {host.Name} (Duplex §3)");
+                return decodeOnlyStage ? $"decode-only stage: MoE on {pim.Name} (Duplex §3)" : $"mixed stage: MoE on {host.Name} (Duplex §3)";
+            return op.Phase == OpPhase.Decode ? $"decode attention on {pim.Name} (Duplex §3)" : $"{Describe(op)} on {host.Name} (Duplex §3)";
         }
-
-        double th = host.Seconds(c, ComputeType), tp = pim.Seconds(c, ComputeType);
-        double opb = c.OpPerByte;
-        bool toPim = tp < th;
-        var chosen = toPim ? pim : host;
-        if (toPim && opb < Crossover) return new(pim, $"Op/B {Fmt(opb)} < crossover {Fmt(Crossover)} → {pim.Name}");
-        if (!toPim && opb >= Crossover) return new(host, $"Op/B {Fmt(opb)} ≥ crossover {Fmt(Crossover)} → {host.Name}");
-        return new(chosen, $"estimated {Sec(th)} on {host.Name} vs {Sec(tp)} on {pim.Name} → {chosen.Name}");
+        double th = host.Seconds(c, ComputeType), tp = pim.Seconds(c, ComputeType), opb = c.OpPerByte;
+        if (chosen == pim && opb < Crossover) return $"Op/B {Fmt(opb)} < crossover {Fmt(Crossover)} → {pim.Name}";
+        if (chosen == host && opb >= Crossover) return $"Op/B {Fmt(opb)} ≥ crossover {Fmt(Crossover)} → {host.Name}";
+        return $"estimated {Sec(th)} on {host.Name} vs {Sec(tp)} on {pim.Name} → {chosen!.Name}";
     }
 
     /// <summary>Seconds of a collective: bandwidth term plus per-step latency (ring all-reduce 2(g-1) steps, all-to-all g-1).</summary>
