@@ -27,12 +27,8 @@ public static class Charts
 
     static void CategoryTicks(Plot plt, IReadOnlyList<string> categories, double[] positions)
     {
-        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, categories.ToArray());
-        if (categories.Any(c => c.Length > 8))
-        {
-            plt.Axes.Bottom.TickLabelStyle.Rotation = 30;
-            plt.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        }
+        // Multi-part labels ("32 1024/1024") stack their parts on lines, so many categories still fit side by side.
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, categories.Select(c => c.Replace(' ', '\n')).ToArray());
     }
 
     /// <summary>Bars side by side per category, one colour per series; an optional reference line (e.g. 1 = baseline).</summary>
@@ -54,7 +50,7 @@ public static class Charts
         if (referenceLine is { } r) plt.Add.HorizontalLine(r, 1, Colors.Black, LinePattern.Dashed);
         CategoryTicks(plt, categories, Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray());
         plt.Axes.Margins(bottom: 0);
-        plt.ShowLegend(Alignment.UpperLeft);
+        plt.ShowLegend(Edge.Right);
         return plt;
     }
 
@@ -76,7 +72,7 @@ public static class Charts
         }
         CategoryTicks(plt, categories, Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray());
         plt.Axes.Margins(bottom: 0);
-        plt.ShowLegend(Alignment.UpperRight);
+        plt.ShowLegend(Edge.Right);
         return plt;
     }
 
@@ -90,7 +86,7 @@ public static class Charts
             sc.LegendText = series[s].Name;
             sc.MarkerSize = 6;
         }
-        plt.ShowLegend(Alignment.UpperLeft);
+        plt.ShowLegend(Edge.Right);
         return plt;
     }
 
@@ -110,7 +106,7 @@ public static class Charts
             line.LinePattern = LinePattern.Dashed;
             line.MarkerSize = 0;
         }
-        plt.ShowLegend(Alignment.UpperRight);
+        plt.ShowLegend(Edge.Right);
         return plt;
     }
 
@@ -149,7 +145,7 @@ public static class Charts
             : "1e" + v.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
         plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Pow10, MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(), IntegerTicksOnly = true };
         plt.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Pow10, MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(), IntegerTicksOnly = true };
-        plt.ShowLegend(Alignment.LowerRight);
+        plt.ShowLegend(Edge.Right);
         return plt;
     }
 }

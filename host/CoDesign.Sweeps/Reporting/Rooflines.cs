@@ -47,7 +47,7 @@ public static class Rooflines
         var plot = Charts.Roofline(title, roofs, ops);
         string caption = $"Operators of a decode-only stage of {a.Model} on {a.Devices} x {program.Hardware.Name} ({decode} requests, context " +
                          $"{context:0} tokens), at achieved FLOP/s (FLOPs / modelled time) on the processor each was placed on. " +
-                         $"Crossover Op/B {Schema.Units.Ratio(a.CrossoverOpPerByte)}. From point {row.Id} ({ResultTable.Label(row)}). " +
+                         (a.CrossoverOpPerByte > 0 ? $"PIM beats the host below Op/B {Schema.Units.Ratio(a.CrossoverOpPerByte)}. " : "") + $"From point {row.Id} ({ResultTable.Label(row)}). " +
                          Provenances.Describe([row]);
         return new Figure(title, plot, caption);
     }

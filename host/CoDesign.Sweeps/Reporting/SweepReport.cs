@@ -28,7 +28,7 @@ public static class SweepReport
         var ids = new List<string>();
         void Fig(string id, string kind, ScottPlot.Plot plot, string caption, int height = 420)
         {
-            html.Figure(id, kind, Svg.Render(plot, id, 760, height), caption);
+            html.Figure(id, kind, Svg.Render(plot, id, 960, height), caption);
             ids.Add(id);
         }
 
