@@ -48,6 +48,35 @@ public class ResumeAndShardTests
     }
 
     [Test]
+    public void A_terminated_sweep_cancels_cleanly_with_exit_130_and_resumes()
+    {
+        var dir = TestSupport.TempDir();
+        var spec = TestSupport.Write(dir, "long.json", LongSweep);
+        var reference = Path.Combine(dir, "reference.jsonl");
+        Assert.That(TestSupport.Cli("sweep", spec, "--out", reference, "--format", "csv").Code, Is.EqualTo(0));
+
+        var results = Path.Combine(dir, "terminated.jsonl");
+        int exit;
+        using (var p = TestSupport.Start(dir, "sweep", spec, "--out", results, "--jobs", "1", "--format", "csv"))
+        {
+            var clock = Stopwatch.StartNew();
+            while (TestSupport.CountLines(results) < 2 && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(5);
+            // SIGTERM (as a scheduler or Ctrl-C would send a signal): the sweep stops at a point boundary.
+            using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            Assert.That(p.WaitForExit(30_000), Is.True);
+            exit = p.ExitCode;
+        }
+        Assert.That(exit, Is.EqualTo(130), "cancelled, not crashed");
+        int written = TestSupport.CountLines(results);
+        Assert.That(written, Is.InRange(2, 23));
+        Assert.That(ResultsFile.Load(results).TruncatedTail, Is.False, "a cancelled sweep leaves only whole lines");
+
+        var (code, _, err) = TestSupport.Cli("sweep", spec, "--out", results, "--format", "csv");
+        Assert.That(code, Is.EqualTo(0), err);
+        Assert.That(File.ReadAllBytes(results), Is.EqualTo(File.ReadAllBytes(reference)));
+    }
+
+    [Test]
     public void Shards_merged_equal_the_unsharded_run()
     {
         var dir = TestSupport.TempDir();

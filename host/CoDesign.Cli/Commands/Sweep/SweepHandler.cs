@@ -24,7 +24,6 @@ public static class SweepHandler
         if (a.List) { WritePoints(ctx.Out, points, a.Format); return ExitCodes.Success; }
 
         string outPath = a.Out ?? spec.Name + (shard.N > 1 ? $".shard{shard.I}of{shard.N}" : "") + ".jsonl";
-        var sweep = new SweepRunner(runner) { Parallelism = a.Jobs };
         SweepOutcome outcome;
         if (Interactive(ctx))
         {
@@ -35,6 +34,7 @@ public static class SweepHandler
                 .Start(pc =>
                 {
                     var task = pc.AddTask($"{spec.Name}: 0/{points.Count}", maxValue: Math.Max(1, points.Count));
+                    // Spectre's ProgressTask is thread-safe; workers report as they finish.
                     outcome = new SweepRunner(runner)
                     {
                         Parallelism = a.Jobs,
@@ -42,7 +42,7 @@ public static class SweepHandler
                     }.Run(points, outPath, ct);
                 });
         }
-        else outcome = sweep.Run(points, outPath, ct);
+        else outcome = new SweepRunner(runner) { Parallelism = a.Jobs }.Run(points, outPath, ct);
 
         ctx.Err.WriteLine($"sweep {spec.Name}{(shard.N > 1 ? $" shard {shard.I}/{shard.N}" : "")}: {outcome.Total} points, " +
                           $"{outcome.AlreadyDone} already done, {outcome.Ran} run ({outcome.Errors} could not run) in {Units.Seconds(outcome.Elapsed.TotalSeconds)} -> {outPath}");
