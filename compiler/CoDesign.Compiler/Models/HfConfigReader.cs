@@ -82,7 +82,7 @@ public static class HfConfigReader
             {
                 bool sparse = qwenStyle ? (i + 1) % step == 0
                     : c.Has("expert_layer_period") ? i % step == offset % step
-                    : i >= firstDense && (i - firstDense) % step == 0;
+                    : i >= firstDense && i % step == 0;   // DeepSeek: layer_idx >= first_k_dense_replace and layer_idx % moe_layer_freq == 0
                 moe[i] = sparse && !mlpOnly.Contains(i);
             }
             if (!moe.Any(x => x)) throw c.Bad("decoder_sparse_step", "leaves no sparse layer although experts are set");
@@ -92,7 +92,7 @@ public static class HfConfigReader
 
         var m = new ModelConfig
         {
-            Name = c.Str("_name_or_path") is { Length: > 0 } n ? Path.GetFileName(n.TrimEnd('/')) : Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(origin))) ?? arch,
+            Name = c.Str("_name_or_path") is { Length: > 0 } n ? Path.GetFileName(n.TrimEnd('/')) : NameFromPath(origin, arch),
             Architecture = arch,
             HiddenSize = hidden,
             NumLayers = layers,
@@ -120,6 +120,16 @@ public static class HfConfigReader
             m.WeightType = m.ActivationType = m.KvCacheType = type;
         }
         return m;
+    }
+
+    /// <summary>A model directory's config.json is named after the directory; any other file after itself.</summary>
+    static string NameFromPath(string origin, string fallback)
+    {
+        var full = Path.GetFullPath(origin);
+        var name = string.Equals(Path.GetFileName(full), "config.json", StringComparison.OrdinalIgnoreCase)
+            ? Path.GetFileName(Path.GetDirectoryName(full))
+            : Path.GetFileNameWithoutExtension(full);
+        return string.IsNullOrEmpty(name) ? fallback : name;
     }
 
     /// <summary>Typed access to config fields with errors that name the field and the file.</summary>
