@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CoDesign.Compiler.Models;
 using CoDesign.Schema;
 using CoDesign.Schema.V1;
@@ -239,6 +240,30 @@ public class HfConfigReaderTests
         var path = TestConfigs.Broken(file);
         var e = Assert.Throws<InputException>(() => HfConfigReader.Load(path));
         Assert.That(e.Message, Does.Contain(field).And.Contain(file));
+    }
+
+    // A dimension of zero is contradictory: the error names the field (never a silent empty model).
+    [TestCase("hidden_size")]
+    [TestCase("num_hidden_layers")]
+    [TestCase("num_attention_heads")]
+    [TestCase("vocab_size")]
+    [TestCase("intermediate_size")]
+    [TestCase("moe_intermediate_size")]
+    public void ZeroDimension_ThrowsInputExceptionNamingTheField(string field)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(TestConfigs.Path_("qwen1.5-moe-a2.7b.json")))!.AsObject();
+        if (field == "intermediate_size") json["decoder_sparse_step"] = 2;   // so that some layers need the dense FFN
+        json[field] = 0;
+        var e = Assert.Throws<InputException>(() => HfConfigReader.Parse(json.ToJsonString(), "zero.json"));
+        Assert.That(e.Message, Does.Contain($"'{field}'"));
+    }
+
+    [Test]
+    public void ZeroDimensionUnderAnAlias_NamesTheKeyTheFileUses()
+    {
+        const string json = """{ "model_type": "gpt2", "n_embd": 0, "n_layer": 2, "n_head": 4, "n_inner": 64, "vocab_size": 100 }""";
+        var e = Assert.Throws<InputException>(() => HfConfigReader.Parse(json, "gpt2.json"));
+        Assert.That(e.Message, Does.Contain("'n_embd'"));
     }
 
     [Test]
