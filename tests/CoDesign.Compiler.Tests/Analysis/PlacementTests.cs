@@ -88,6 +88,21 @@ public class PlacementTests
     }
 
     [Test]
+    public void BankPim_FlipsAtSixteen()
+    {
+        // Bank-PIM: 16x bandwidth, peak Op/B 1, so crossover = 16 x 1.
+        var p = Compile("mixtral-8x7b", 4, HardwarePresets.BankPim());
+        double t = MixtralExpertTokensAtOpPerByte(16);
+        var below = Row(Decode(p, 64, 1024, expertTokens: [t * (1 - Epsilon), 0]), OpNames.Experts);
+        var above = Row(Decode(p, 64, 1024, expertTokens: [t * (1 + Epsilon), 0]), OpNames.Experts);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(below.Processor, Is.EqualTo("bank_pim"));
+            Assert.That(above.Processor, Is.EqualTo("xpu"));
+        }
+    }
+
+    [Test]
     public void DuplexPreset_ExpertWith32TokensStaysOnPimAnd33GoesToXpu()
     {
         // Op/B(32) = 32 / (1 + 32a) < 32; Op/B(33) = 33 / (1 + 33a) > 32 because 33a < 1/32 (a ≈ 2.1e-4).
