@@ -20,6 +20,35 @@ public class HardwareFileTests
     }
 
     [Test]
+    public void ProtoFieldNames_AreAcceptedToo()
+    {
+        var hw = HardwarePresets.Duplex();
+        var snake = new Google.Protobuf.JsonFormatter(Google.Protobuf.JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true)).Format(hw);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(snake, Does.Contain("\"memory_bandwidth_bytes_per_s\""));
+            Assert.That(HardwareFile.Parse(snake, "snake.json"), Is.EqualTo(hw));
+        }
+    }
+
+    [Test]
+    public void MinimalFile_WithoutGeometryTimingOrInterconnect_IsValid()
+    {
+        const string json = """
+            { "name": "minimal",
+              "processors": [ { "name": "gpu", "kind": "PROCESSOR_KIND_GPU", "memoryBandwidthBytesPerS": 2e12,
+                                "peak": [ { "dataType": "DATA_TYPE_FP16", "flopsPerS": 3e14 } ] } ],
+              "memory": { "capacityBytes": "42949672960", "bandwidthBytesPerS": 2e12 } }
+            """;
+        var hw = HardwareFile.Parse(json, "minimal.json");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(hw.Memory.CapacityBytes, Is.EqualTo(40UL << 30));
+            Assert.That(hw.Interconnect, Is.Null);
+        }
+    }
+
+    [Test]
     public void MalformedJson_IsAnInputErrorNamingTheFile()
     {
         var e = Assert.Throws<InputException>(() => HardwareFile.Parse("{ \"name\": ", "broken.json"));

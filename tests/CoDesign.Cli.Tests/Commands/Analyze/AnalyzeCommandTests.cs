@@ -152,6 +152,26 @@ public class AnalyzeCommandTests
     }
 
     [Test]
+    public void HardwareFileWithoutInterconnect_RunsOneDeviceAndRejectsFour()
+    {
+        using var dir = Cli.TempDir();
+        var hw = HardwarePresets.H100();
+        hw.Name = "lonely-gpu";
+        hw.Interconnect = null;
+        var path = dir.File("lonely.json");
+        File.WriteAllText(path, HardwareFile.ToJson(hw));
+        var one = Cli.Run("analyze", "--model", "tiny-moe", "--hardware", path, "--decode", "8", "--format", "csv");
+        var four = Cli.Run("analyze", "--model", "tiny-moe", "--hardware", path, "--decode", "8", "--devices", "4");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(one.ExitCode, Is.Zero, one.ToString());
+            Assert.That(four.ExitCode, Is.EqualTo(2), four.ToString());
+            Assert.That(four.ErrLines, Has.Length.EqualTo(1));
+            Assert.That(four.Err, Does.Contain("intraNode").And.Contain("lonely-gpu"));
+        }
+    }
+
+    [Test]
     public void ModelConfigPath_WorksWhereAPresetNameDoes()
     {
         using var dir = Cli.TempDir();
