@@ -108,6 +108,22 @@ public class SweepSpecTests
     }
 
     [Test]
+    public void The_example_sweep_files_in_docs_are_valid()
+    {
+        var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CoDesign.sln"))) root = root.Parent;
+        Assert.That(root, Is.Not.Null, "repository root");
+        var files = Directory.GetFiles(Path.Combine(root!.FullName, "docs", "sweeps"), "*.json");
+        Assert.That(files, Is.Not.Empty);
+        foreach (var f in files)
+        {
+            var points = SweepExpander.Expand(SweepFile.Load(f));
+            Assert.That(points, Is.Not.Empty, f);
+            foreach (var p in points) PointSettings.ResolveHardware(p);   // every hardware knob applies cleanly
+        }
+    }
+
+    [Test]
     public void Shards_partition_the_points()
     {
         var points = SweepExpander.Expand(DuplexPaperStudy.Build());

@@ -67,7 +67,10 @@ public static class SweepReport
 
         html.Heading("roofline", "Op/B rooflines");
         int k = 0;
-        foreach (var (hw, fig, problem) in Rooflines.ForRows(rows))
+        var rooflines = Rooflines.ForRows(rows).ToList();
+        if (rooflines.Count > MaxRooflines)
+            html.Paragraph($"{rooflines.Count} hardware variants ran; the first {MaxRooflines} (in sweep order) are shown.");
+        foreach (var (hw, fig, problem) in rooflines.Take(MaxRooflines))
         {
             if (fig is null) { html.Paragraph($"No roofline for {hw}: {problem}"); continue; }
             Fig($"fig-roofline-{k++}", "roofline", fig.Plot, fig.Caption, 480);
@@ -102,6 +105,9 @@ public static class SweepReport
         return new Written(htmlPath, csvPath, mdPath, ids);
     }
 
+    /// <summary>One roofline per hardware variant (SHA-256) keeps a hardware sweep readable only up to a point.</summary>
+    const int MaxRooflines = 8;
+
     static readonly (string Name, Func<Runtime.Serving.EnergyBreakdown, double> Get)[] EnergyParts =
     [
         ("FC DRAM", e => e.FcDram), ("FC compute", e => e.FcCompute), ("attention DRAM", e => e.AttentionDram),
@@ -121,20 +127,30 @@ public static class SweepReport
         return v.Count == 0 ? null : v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
     }
 
+    /// <summary>True when the two columns determine each other (each x has one label and each label one x).</summary>
+    static bool OneToOne(IReadOnlyList<double> xs, IReadOnlyList<string> labels) =>
+        xs.Zip(labels).Distinct().Count() == xs.Distinct().Count() && xs.Zip(labels).Distinct().Count() == labels.Distinct().Count();
+
     static (ScottPlot.Plot Plot, string Caption)? Sensitivity(GroupView g, string param, IReadOnlyDictionary<string, ResultRow> byId)
     {
         var ok = g.Rows.Where(r => r.Ok && r.Params.ContainsKey(param)).ToList();
         double X(ResultRow r) => r.ToPoint().Number(param)!.Value;
         if (ok.Select(X).Distinct().Count() < 2) return null;
         bool normalised = ok.All(r => ResultTable.Normalised(r, byId) is not null);
-        // One curve per combination of the other axes (a scalar axis named after the parameter is the x axis).
-        string axis = param;
-        var curves = ok.GroupBy(r => ResultTable.Label(r, axis)).Take(10)
-            .Select(c => new XySeries(c.Key.Length > 0 ? c.Key : g.Name, c.OrderBy(X).Select(X).ToList(),
+        // One curve per combination of the other axes, leaving out the x axis itself and any axis that moves in
+        // lockstep with it (a zipped axis): those would split every curve into single points.
+        var xs = ok.Select(X).ToList();
+        var lockstep = ok[0].Choices.Keys.Where(k => k == param || OneToOne(xs, ok.Select(r => r.Choices.GetValueOrDefault(k) ?? "").ToList())).ToArray();
+        // Show large or small SI values scaled (bandwidths in 1e12 B/s, capacities in 1e9 B) so tick labels stay short.
+        double max = xs.Max(Math.Abs);
+        double scale = max >= 1e4 || max < 1e-3 ? Math.Pow(1000, Math.Floor(Math.Log10(max) / 3)) : 1;
+        string xLabel = scale == 1 ? param : $"{param} (x {scale:0e0})";
+        var curves = ok.GroupBy(r => ResultTable.Label(r, lockstep)).Take(10)
+            .Select(c => new XySeries(c.Key.Length > 0 ? c.Key : g.Name, c.OrderBy(X).Select(r => X(r) / scale).ToList(),
                 c.OrderBy(X).Select(r => normalised ? ResultTable.Normalised(r, byId)!.Value : r.Result!.ThroughputTokensPerS).ToList()))
             .ToList();
         string y = normalised ? "throughput / baseline" : "throughput (tokens/s)";
-        return (Charts.Lines($"{g.Name}: sensitivity to {param}", param, y, curves),
+        return (Charts.Lines($"{g.Name}: sensitivity to {param}", xLabel, y, curves),
             $"{y} as {param} varies (SI units), one curve per combination of the other axes (at most 10 shown). " + Provenances.Describe(ok));
     }
 
