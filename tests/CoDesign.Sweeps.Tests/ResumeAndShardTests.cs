@@ -77,6 +77,23 @@ public class ResumeAndShardTests
     }
 
     [Test]
+    public void A_second_sweep_on_a_results_file_in_use_stops_with_exit_2()
+    {
+        var dir = TestSupport.TempDir();
+        var spec = TestSupport.Write(dir, "small.json", TestSupport.SmallSweep);
+        var results = Path.Combine(dir, "r.jsonl");
+        using (new ResultsLock(results))   // as a running sweep holds it
+        {
+            var (code, _, err) = TestSupport.Cli("sweep", spec, "--out", results);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(err, Does.Contain("another sweep is writing"));
+        }
+        Assert.That(File.Exists(results + ".lock"), Is.False, "the lock file goes with its holder");
+        Assert.That(TestSupport.Cli("sweep", spec, "--out", results, "--format", "csv").Code, Is.EqualTo(0), "free again");
+        Assert.That(File.Exists(results + ".lock"), Is.False);
+    }
+
+    [Test]
     public void Shards_merged_equal_the_unsharded_run()
     {
         var dir = TestSupport.TempDir();

@@ -67,6 +67,33 @@ public static class ResultsFile
     }
 }
 
+/// <summary>
+/// An exclusive lock on RESULTS.lock for the whole of a sweep (read, append, final rewrite), so a second sweep on
+/// the same file stops at once instead of running points twice. The OS drops the lock when the process dies,
+/// even by SIGKILL, so a stale lock file does not block a restart.
+/// </summary>
+public sealed class ResultsLock : IDisposable
+{
+    readonly FileStream _lock;
+    readonly string _path;
+
+    public ResultsLock(string resultsPath)
+    {
+        _path = resultsPath + ".lock";
+        try { _lock = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+        catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException)
+        { throw new InputException($"cannot write results file {resultsPath}: {e.Message}"); }
+        catch (IOException)
+        { throw new InputException($"another sweep is writing {resultsPath} (it holds {_path}); wait for it or use another --out"); }
+    }
+
+    public void Dispose()
+    {
+        File.Delete(_path);   // while still held, so no other sweep can be holding it
+        _lock.Dispose();
+    }
+}
+
 /// <summary>Appends rows to a results file, each as one unbuffered write of one complete line.</summary>
 public sealed class ResultsAppender : IDisposable
 {
@@ -82,7 +109,7 @@ public sealed class ResultsAppender : IDisposable
             _stream.SetLength(validLength);
             _stream.Seek(validLength, SeekOrigin.Begin);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new InputException($"cannot write results file {path}: {e.Message}"); }
     }
 

@@ -25,6 +25,7 @@ public sealed class SweepRunner(IPointRunner runner)
     public SweepOutcome Run(IReadOnlyList<SweepPoint> points, string resultsPath, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
+        using var exclusive = new ResultsLock(resultsPath);
         var loaded = ResultsFile.Load(resultsPath);
         var done = loaded.Rows.Select(r => r.Id).ToHashSet();
         var todo = points.Where(p => !done.Contains(p.Id)).ToList();
