@@ -134,6 +134,25 @@ public class ResumeAndShardTests
     }
 
     [Test]
+    public void A_hardware_file_is_a_hardware_value_and_its_hash_is_the_provenance()
+    {
+        var dir = TestSupport.TempDir();
+        var hw = Schema.Hardware.HardwarePresets.Duplex();
+        hw.Name = "my-duplex";
+        hw.Processors[1].DramEnergyJPerBit = 1e-12;
+        var file = TestSupport.Write(dir, "my-duplex.json", Schema.Hardware.HardwareFile.ToJson(hw));
+        var results = Path.Combine(dir, "r.jsonl");
+        var (code, _, err) = TestSupport.Cli("sweep", "--axis", "model=tiny-moe", "--axis", "batch=4", "--axis", "requests=8",
+            "--axis", $"hardware=duplex,{file}", "--baseline", "hardware=duplex", "--out", results, "--format", "csv");
+        Assert.That(code, Is.EqualTo(0), err);
+        var mine = ResultsFile.Load(results).Rows.Single(r => r.Provenance.HardwareSource == file);
+        Assert.That(mine.Provenance.Hardware, Is.EqualTo("my-duplex"));
+        Assert.That(mine.Provenance.HardwareSha256, Is.EqualTo(Spec.Canonical.Sha256(Schema.Hardware.HardwareFile.ToJson(hw))));
+        Assert.That(mine.Result!.EnergyJPerToken, Is.Not.EqualTo(ResultsFile.Load(results).Rows.Single(r => r.Id != mine.Id).Result!.EnergyJPerToken),
+            "the file's numbers were used");
+    }
+
+    [Test]
     public void Rows_carry_provenance()
     {
         var dir = TestSupport.TempDir();

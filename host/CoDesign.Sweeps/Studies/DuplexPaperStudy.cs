@@ -16,8 +16,11 @@ public static class DuplexPaperStudy
 
     /// <summary>
     /// Requests simulated per point, as a multiple of the batch: one full batch of requests from prefill to their
-    /// last token. The closed-loop steady state is reached within that wave (the batch stays full), and it keeps
-    /// the whole study well under a minute on two cores.
+    /// last token, which keeps the whole study well under a minute on two cores (docs/benchmarks.md). With the
+    /// study's fixed lengths this wave is already the steady state for throughput, TBT and energy: for Mixtral on
+    /// 4 devices, batch 64, 1024/1024, they are within 0.5 % of the simulator's 8 x batch default on both h100 and
+    /// duplex (measured 2026-11-27). TTFT is not: every request of the wave waits for the whole batch's prefill
+    /// (p50 309 ms against 61 ms in steady state), so for TTFT rerun points with a larger "requests".
     /// </summary>
     public const int RequestsPerBatch = 1;
 
