@@ -48,9 +48,9 @@ public static class StageAnalyzer
     static OpAnalysis? AnalyzeOp(ProgramCost cost, OpTemplate op, double[] x, string layers, int count, bool decodeOnly,
         Dictionary<OpPhase, Placement> fused, IReadOnlyList<double>? expertTokens)
     {
-        var counts = op.Kind == OpKind.Expert && expertTokens is not null
-            ? expertTokens.Aggregate(default(OpCounts), (acc, t) => acc + AffineEval.ExpertCounts(op, t))
-            : AffineEval.Counts(op, x);
+        var counts = op.Kind != OpKind.Expert ? AffineEval.Counts(op, x)
+            : expertTokens is not null ? expertTokens.Aggregate(default(OpCounts), (acc, t) => acc + AffineEval.ExpertCounts(op, t))
+            : ExpectedExperts(cost.Program, op, x);
         if (ProgramCost.IsCollective(op))
         {
             double bytes = AffineEval.Eval(op.CommBytes, x);
@@ -69,6 +69,20 @@ public static class StageAnalyzer
         var (dram, compute) = cost.Joules(proc, counts);
         return new OpAnalysis(layers, count, op.Name, op.Kind, counts, 0, proc.Name, proc.BoundOf(counts, cost.ComputeType),
             times[proc.Name], times, dram + compute, placement.Reason);
+    }
+
+    /// <summary>
+    /// Uniform top-k expectation for the device's experts: each receives n·k/E tokens on average, and its
+    /// weights are read only if at least one token arrives, which happens with probability 1 − (1 − k/E)^n.
+    /// </summary>
+    static OpCounts ExpectedExperts(Program p, OpTemplate op, double[] x)
+    {
+        double n = x[(int)StageFeature.Tokens] * p.System.DataParallel;
+        double e = p.Model.NumExperts, k = p.Model.ExpertsPerToken;
+        double perExpert = n * k / e;
+        double touched = 1 - Math.Pow(1 - k / e, n);
+        var one = AffineEval.ExpertCounts(op, perExpert);
+        return new OpCounts(one.Flops, op.ExpertWeightBytes * touched, one.ActivationBytes, 0).Scale(p.LocalExperts);
     }
 
     public static string KindName(OpKind k) => OpGroups.Name(k);

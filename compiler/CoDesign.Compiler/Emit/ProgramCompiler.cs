@@ -17,6 +17,7 @@ public static class ProgramCompiler
     public static Program Compile(ModelConfig model, Hardware hw, SystemOptions options)
     {
         HardwareValidator.Validate(hw, hw.Name);
+        model = Models.ModelLoader.WithTypes(model, null, null, null);   // unset data types default to fp16
         var system = SystemPlanner.Plan(model, hw, options);
         var graph = new LayerGraphBuilder(model, system);
         var p = new Program

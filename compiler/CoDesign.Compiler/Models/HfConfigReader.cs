@@ -109,7 +109,8 @@ public static class HfConfigReader
             ExpertIntermediateSize = expertWidth,
             NumSharedExperts = shared,
             SharedExpertIntermediateSize = sharedWidth,
-            TieWordEmbeddings = c.Bool("tie_word_embeddings") ?? false,
+            // Hugging Face's default is to tie, but Llama-, Mistral- and Qwen-style configs untie unless told.
+            TieWordEmbeddings = c.Bool("tie_word_embeddings") ?? twoMatrix,
             MaxPositionEmbeddings = c.Opt("max_position_embeddings", "n_positions") ?? 0,
             RopeTheta = c.Num("rope_theta") ?? (modelType == "opt" ? 0 : 10000),
             NormEps = c.Num("rms_norm_eps") ?? c.Num("layer_norm_eps") ?? c.Num("layer_norm_epsilon") ?? 1e-5,

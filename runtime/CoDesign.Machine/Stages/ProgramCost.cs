@@ -71,7 +71,7 @@ public sealed class ProgramCost
         if (Policy == PlacementPolicy.Paper)
         {
             if (op.Kind == OpKind.Expert)
-                return decodeOnlyStage ? $"decode-only stage: MoE on {pim.Name} (Duplex §3)" : $"mixed stage: MoE on {host.Name} (Duplex §3)";
+                return decodeOnlyStage ? $"decode-only stage: MoE on {pim.Name} (Duplex §3)" : $"stage has prefill: MoE on {host.Name} (Duplex §3)";
             return op.Phase == OpPhase.Decode ? $"decode attention on {pim.Name} (Duplex §3)" : $"{Describe(op)} on {host.Name} (Duplex §3)";
         }
         double th = host.Seconds(c, ComputeType), tp = pim.Seconds(c, ComputeType), opb = c.OpPerByte;

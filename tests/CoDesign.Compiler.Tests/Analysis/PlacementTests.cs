@@ -247,7 +247,7 @@ public class PlacementTests
             Assert.That(a.StageKind, Is.EqualTo("mixed"));
             Assert.That(experts.OpPerByte, Is.LessThan(a.CrossoverOpPerByte), "min-time would pick the PIM");
             Assert.That(experts.Processor, Is.EqualTo("xpu"));
-            Assert.That(experts.Reason, Does.Contain("mixed stage"));
+            Assert.That(experts.Reason, Does.Contain("stage has prefill"));
             Assert.That(Row(a, OpNames.ScoreDecode).Processor, Is.EqualTo("logic_pim"));
             Assert.That(Row(a, OpNames.ScorePrefill).Processor, Is.EqualTo("xpu"));
             Assert.That(Row(a, OpNames.SoftmaxPrefill).Processor, Is.EqualTo("xpu"));
