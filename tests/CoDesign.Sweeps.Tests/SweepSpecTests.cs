@@ -95,6 +95,23 @@ public class SweepSpecTests
     }
 
     [Test]
+    public void Set_overrides_a_parameter_on_every_point_and_so_makes_new_points()
+    {
+        var spec = SweepFile.Parse(TestSupport.SmallSweep, "small.json");
+        var plain = SweepExpander.Expand(spec);
+        var seeded = SweepExpander.Expand(spec, AxisArgs.Overrides(["requests=16", "length_std=0.5"]));
+        Assert.That(seeded.Select(p => (p.Integer("requests"), p.Number("length_std"))).Distinct(), Is.EqualTo(new[] { ((long?)16, (double?)0.5) }));
+        Assert.That(seeded.Select(p => p.Choices), Is.EqualTo(plain.Select(p => p.Choices)), "same axes, same order");
+        Assert.That(seeded.Select(p => p.Id).Intersect(plain.Select(p => p.Id)), Is.Empty);
+        // The seed axis now collapses onto one value: two points per (batch, hardware) would be identical.
+        Assert.That(() => SweepExpander.Expand(SweepFile.Parse(TestSupport.SmallSweep, "s.json"), AxisArgs.Overrides(["seed=7"])),
+            Throws.InstanceOf<InputException>().With.Message.Contains("identical parameters"));
+        var (code, _, err) = TestSupport.Cli("sweep", "--study", "duplex-paper", "--set", "batch=big", "--list");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("'batch' must be an integer"));
+    }
+
+    [Test]
     public void The_duplex_paper_study_is_the_published_grid()
     {
         var points = SweepExpander.Expand(DuplexPaperStudy.Build());

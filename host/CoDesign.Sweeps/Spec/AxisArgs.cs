@@ -36,6 +36,19 @@ public static class AxisArgs
         return new SweepSpec("cli", [SweepFile.Build("cli", zip, fixedSettings, axes, baseline, "--axis")]);
     }
 
+    /// <summary><c>--set NAME=VALUE</c>: one parameter for every point, whatever the file or study says.</summary>
+    public static Dictionary<string, object> Overrides(IReadOnlyList<string> setArgs)
+    {
+        var d = new Dictionary<string, object>();
+        foreach (var arg in setArgs)
+        {
+            var (name, value) = Split(arg, "--set");
+            if (d.ContainsKey(name)) throw new InputException($"--set: '{name}' is given twice");
+            d[name] = Parameters.Normalise(name, Raw(value.Trim()), $"--set {arg}");
+        }
+        return d;
+    }
+
     static (string Name, string Values) Split(string arg, string option)
     {
         int eq = arg.IndexOf('=');

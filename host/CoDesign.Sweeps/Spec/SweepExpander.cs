@@ -5,7 +5,8 @@ namespace CoDesign.Sweeps.Spec;
 /// <summary>Turns a spec into its points, in canonical order: groups in file order; in a group the first axis varies slowest.</summary>
 public static class SweepExpander
 {
-    public static IReadOnlyList<SweepPoint> Expand(SweepSpec spec)
+    /// <param name="overrides">Parameters set on every point after its axes (<c>--set</c>), e.g. another seed for a whole study.</param>
+    public static IReadOnlyList<SweepPoint> Expand(SweepSpec spec, IReadOnlyDictionary<string, object>? overrides = null)
     {
         var points = new List<SweepPoint>();
         var seen = new Dictionary<string, int>();
@@ -33,6 +34,8 @@ public static class SweepExpander
                         ps[k] = v;
                     }
                 }
+                if (overrides is not null)
+                    foreach (var (k, v) in overrides) ps[k] = v;
                 if (!ps.ContainsKey("model"))
                     throw new InputException($"group '{g.Name}': point {string.Join(", ", choices.Select(c => $"{c.Key}={c.Value}"))} sets no model (add \"model\" to fixed or an axis)");
                 var id = Canonical.Id(Canonical.Json(g.Name, ps));

@@ -13,6 +13,7 @@ public static class SweepCommand
         var file = new Argument<string?>("sweep-file") { Description = "Sweep file (JSON: groups of axes, fixed settings and a baseline)", Arity = ArgumentArity.ZeroOrOne };
         var axis = new Option<string[]>("--axis", "-a") { Description = "A swept parameter, NAME=V1,V2,… (repeatable; one value = fixed), e.g. batch=32,64 or hardware=h100,duplex", AllowMultipleArgumentsPerToken = false };
         var baseline = new Option<string[]>("--baseline") { Description = "Normalise to this axis value, NAME=VALUE (with --axis), e.g. hardware=h100" };
+        var set = new Option<string[]>("--set") { Description = "Set a parameter on every point, NAME=VALUE (repeatable; overrides the file, study and axes), e.g. seed=2 or requests=512" };
         var zip = new Option<bool>("--zip") { Description = "Take the i-th value of every --axis together instead of the cartesian product" };
         var study = new Option<string?>("--study") { Description = "A built-in study instead of a file: duplex-paper (the Duplex MICRO 2024 evaluation grid)" };
         var output = new Option<string?>("--out", "-o") { Description = "Results file (JSON Lines), appended as points finish and resumed on rerun (default: NAME.jsonl)" };
@@ -22,8 +23,8 @@ public static class SweepCommand
         var format = CommonOptions.Format();
         var cmd = new Command("sweep", "Run a design-space sweep in parallel; resumable (rerun to continue) and shardable");
         cmd.Arguments.Add(file);
-        foreach (var o in new Option[] { axis, baseline, zip, study, output, shard, jobs, list, format }) cmd.Options.Add(o);
-        cmd.SetAction((p, ct) => Task.FromResult(SweepHandler.Run(new SweepHandler.Args(p.GetValue(file), p.GetValue(axis) ?? [], p.GetValue(baseline) ?? [],
+        foreach (var o in new Option[] { axis, baseline, set, zip, study, output, shard, jobs, list, format }) cmd.Options.Add(o);
+        cmd.SetAction((p, ct) => Task.FromResult(SweepHandler.Run(new SweepHandler.Args(p.GetValue(file), p.GetValue(axis) ?? [], p.GetValue(baseline) ?? [], p.GetValue(set) ?? [],
             p.GetValue(zip), p.GetValue(study), p.GetValue(output), p.GetValue(shard), p.GetValue(jobs), p.GetValue(list), p.GetValue(format)), ctx, ct)));
         cmd.Subcommands.Add(MergeCommand(ctx));
         return cmd;

@@ -10,7 +10,7 @@ namespace CoDesign.Cli.Commands.Sweep;
 
 public static class SweepHandler
 {
-    public sealed record Args(string? File, string[] Axes, string[] Baseline, bool Zip, string? Study, string? Out, string? Shard,
+    public sealed record Args(string? File, string[] Axes, string[] Baseline, string[] Set, bool Zip, string? Study, string? Out, string? Shard,
         int Jobs, bool List, OutputFormat Format);
 
     public static int Run(Args a, CliContext ctx, CancellationToken ct) => Run(a, ctx, ServingPointRunner.Instance, ct);
@@ -20,7 +20,7 @@ public static class SweepHandler
         var spec = Spec(a);
         var shard = Sweeps.Run.Shard.Parse(a.Shard);
         if (a.Jobs < 1) throw new InputException($"--jobs must be at least 1, got {a.Jobs}");
-        var points = shard.Select(SweepExpander.Expand(spec));
+        var points = shard.Select(SweepExpander.Expand(spec, AxisArgs.Overrides(a.Set)));
         if (a.List) { WritePoints(ctx.Out, points, a.Format); return ExitCodes.Success; }
 
         string outPath = a.Out ?? spec.Name + (shard.N > 1 ? $".shard{shard.I}of{shard.N}" : "") + ".jsonl";
