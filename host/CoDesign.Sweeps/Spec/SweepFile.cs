@@ -53,19 +53,18 @@ public static class SweepFile
                     i++;
                 }
             }
-            else groups.Add(Group(root, name, new Dictionary<string, object>(), where, common));
+            else groups.Add(Group(root, name, new Dictionary<string, object>(), where));   // its "fixed" is the group's
             var dup = groups.GroupBy(g => g.Name).FirstOrDefault(g => g.Count() > 1);
             if (dup is not null) throw new InputException($"{where}: group name '{dup.Key}' appears twice");
             return new SweepSpec(name, groups);
         }
     }
 
-    static SweepGroup Group(JsonElement g, string name, IReadOnlyDictionary<string, object> inherited, string where,
-        IReadOnlyDictionary<string, object>? topFixedAlreadyRead = null)
+    /// <param name="inherited">The file's top-level "fixed", which the group's own "fixed" overrides.</param>
+    static SweepGroup Group(JsonElement g, string name, IReadOnlyDictionary<string, object> inherited, string where)
     {
-        var fixedHere = topFixedAlreadyRead ?? Settings(g, "fixed", $"{where}: fixed");
         var merged = new Dictionary<string, object>(inherited);
-        foreach (var (k, v) in fixedHere) merged[k] = v;
+        foreach (var (k, v) in Settings(g, "fixed", $"{where}: fixed")) merged[k] = v;
         bool zip = (OptionalString(g, "mode", where) ?? "cartesian").ToLowerInvariant() switch
         {
             "cartesian" => false,
