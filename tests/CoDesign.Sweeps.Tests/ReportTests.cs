@@ -54,6 +54,24 @@ public class ReportTests
     }
 
     [Test]
+    public void Without_a_baseline_groups_compare_hardware_across_the_other_axes()
+    {
+        var dir = TestSupport.TempDir();
+        var results = Path.Combine(dir, "r.jsonl");
+        var (code, _, err) = TestSupport.Cli("sweep", "--axis", "model=tiny-moe", "--axis", "requests=8", "--axis", "batch=4,8",
+            "--axis", "hardware=h100,duplex", "--out", results, "--format", "csv");
+        Assert.That(code, Is.EqualTo(0), err);
+        var rows = Run.ResultsFile.Load(results).Rows;
+        var view = new Reporting.GroupView("cli", rows, rows.ToDictionary(r => r.Id));
+        Assert.That(view.CompareAxis, Is.EqualTo("hardware"));
+        Assert.That(view.Categories, Is.EqualTo(new[] { "4", "8" }));
+        Assert.That(view.SeriesNames, Is.EqualTo(new[] { "h100", "duplex" }));
+        Assert.That(view.HasBaseline, Is.False);
+        var table = view.Table(r => r.Result!.ThroughputTokensPerS);
+        Assert.That(table.SelectMany(t => t.Values), Has.All.Not.Null, "every (batch, hardware) cell filled");
+    }
+
+    [Test]
     public void Report_of_no_results_is_bad_input()
     {
         var dir = TestSupport.TempDir();

@@ -20,7 +20,9 @@ public sealed class GroupView
         Name = name;
         Rows = rows;
         HasBaseline = rows.Any(r => ResultTable.Normalised(r, byId) is not null);
-        CompareAxis = BaselineAxis(rows, byId) ?? (rows.Any(r => r.Choices.ContainsKey("system")) ? "system" : null);
+        // Compare what the baseline compares; without one, systems, else hardware; else nothing (one series).
+        CompareAxis = BaselineAxis(rows, byId)
+            ?? new[] { "system", "hardware" }.FirstOrDefault(a => rows.Any(r => r.Choices.ContainsKey(a)));
         Categories = rows.Select(Category).Distinct().ToList();
         SeriesNames = rows.Select(Series).Distinct().ToList();
     }
@@ -28,7 +30,7 @@ public sealed class GroupView
     public string Category(ResultRow r) =>
         string.Join(" ", r.Choices.Where(c => c.Key != CompareAxis).Select(c => c.Value)) is { Length: > 0 } s ? s : r.Group;
 
-    public string Series(ResultRow r) => CompareAxis is not null && r.Choices.TryGetValue(CompareAxis, out var v) ? v : r.System;
+    public string Series(ResultRow r) => CompareAxis is not null && r.Choices.TryGetValue(CompareAxis, out var v) ? v : Name;
 
     /// <summary>What the categories are made of, e.g. "batch, lengths".</summary>
     public string CategoryAxes => string.Join(", ", Rows.FirstOrDefault()?.Choices.Keys.Where(k => k != CompareAxis) ?? []);
