@@ -61,6 +61,7 @@ public class SweepSpecTests
     [TestCase("""{ "fixed": {"model": "tiny-moe"}, "axes": {"batch": [1, 2]}, "baseline": {"batch": 3} }""", "baseline batch = '3'")]
     [TestCase("""{ "fixed": {"model": "tiny-moe", "co_processing": "sometimes"} }""", "not one of none, experts, attention, both")]
     [TestCase("""{ "axes": {"batch": [1, 2]} }""", "sets no model")]
+    [TestCase("""{ "fixed": {"model": "tiny-moe"}, "axes": {"routing": ["uniform", "zipf:x"]} }""", "routing 'zipf:x' is not")]
     [TestCase("""{ "groups": [], "fixed": {} }""", "'groups' must be a non-empty array")]
     [TestCase("""{ "fixed": {"model": "tiny-moe"}, "axis": {} }""", "unknown key 'axis'")]
     [TestCase("""{ "fixed": {"model": "tiny-moe"} """, "not valid JSON")]

@@ -62,6 +62,8 @@ public static class Parameters
                     s = s.ToLowerInvariant();
                     if (!d.Choices.Contains(s)) throw new InputException($"{where}: '{name}' is '{s}', not one of {string.Join(", ", d.Choices)}");
                 }
+                // The simulator checks routing too, but only when a point runs: a typo would fail every point.
+                if (name == "routing" && !ValidRouting(s)) throw new InputException($"{where}: routing '{s}' is not 'uniform' or 'zipf:S' with S > 0");
                 return s;
             case ParamType.Integer:
                 if (value is not double n || n != Math.Floor(n) || Math.Abs(n) > 9e15)
@@ -74,6 +76,12 @@ public static class Parameters
                 return x;
         }
     }
+
+    static bool ValidRouting(string s) =>
+        s.Equals("uniform", StringComparison.OrdinalIgnoreCase)
+        || (s.StartsWith("zipf:", StringComparison.OrdinalIgnoreCase)
+            && double.TryParse(s[5..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)
+            && x > 0 && double.IsFinite(x));
 
     public static string Show(object v) => v switch
     {
