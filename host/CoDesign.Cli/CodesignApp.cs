@@ -19,6 +19,12 @@ public static class CodesignApp
         Commands.Validate.ValidateCommand.Create(ctx),
         Commands.BenchKernels.BenchKernelsCommand.Create(ctx),
         Commands.Rtl.RtlCommand.Create(ctx),
+        Commands.Analyze.AnalyzeCommand.Create(ctx),
+        Commands.Compile.CompileCommand.Create(ctx),
+        Commands.Sweep.SweepCommand.Create(ctx),
+        Commands.Report.ReportCommand.Create(ctx),
+        Commands.Simulate.SimulateCommand.Create(ctx),
+        Commands.Bench.BenchCommand.Create(ctx),
     ];
 
     public static RootCommand BuildRoot(CliContext ctx)
@@ -36,7 +42,11 @@ public static class CodesignApp
             var parse = BuildRoot(ctx).Parse(args);
             if (parse.Errors.Count > 0)
             {
-                stderr.WriteLine($"codesign: error: {OneLine(parse.Errors[0].Message)} (see 'codesign --help')");
+                // Name what the user typed wrong when there is such a token ("Unrecognized command or argument 'x'"),
+                // rather than a generic error listed before it ("Required command was not provided").
+                var error = parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+                    ?? parse.Errors[0];
+                stderr.WriteLine($"codesign: error: {OneLine(error.Message)} (see 'codesign --help')");
                 return ExitCodes.BadInput;
             }
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

@@ -36,7 +36,7 @@ public static class CommonOptions
         DefaultValueFactory = _ => "duplex",
     };
 
-    public static Option<string> DataType(string name, string what) => new(name)
+    public static Option<string?> DataType(string name, string what) => new(name)
     {
         Description = $"{what} data type: fp32, fp16, bf16, fp8, int8, int4 (default: the model's, else fp16)",
     };

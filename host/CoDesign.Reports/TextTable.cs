@@ -14,12 +14,13 @@ public sealed class TextTable(params string[] columns)
 
     public void Write(TextWriter w)
     {
+        var buffer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(w),
+            Out = new AnsiConsoleOutput(buffer),
         });
         console.Profile.Width = 240;
         var t = new Table().Border(TableBorder.Simple);
@@ -32,5 +33,10 @@ public sealed class TextTable(params string[] columns)
         }
         foreach (var r in _rows) t.AddRow(r.Select(x => (IRenderable)new Text(x)).ToArray());
         console.Write(t);
+        // Spectre pads every line to the console width; trim so output diffs and pipes cleanly.
+        var lines = buffer.ToString().Split('\n').Select(l => l.TrimEnd()).ToList();
+        while (lines.Count > 0 && lines[0].Length == 0) lines.RemoveAt(0);
+        while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        foreach (var l in lines) w.WriteLine(l);
     }
 }

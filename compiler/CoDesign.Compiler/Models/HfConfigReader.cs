@@ -40,9 +40,9 @@ public static class HfConfigReader
     {
         var modelType = c.Str("model_type") ?? "";
         var arch = c.FirstArchitecture() ?? (modelType.Length > 0 ? modelType : "unknown");
-        uint hidden = c.Req("hidden_size", "d_model", "n_embd");
-        uint layers = c.Req("num_hidden_layers", "n_layer", "num_layers");
-        uint heads = c.Req("num_attention_heads", "n_head");
+        uint hidden = c.ReqPositive("hidden_size", "d_model", "n_embd");
+        uint layers = c.ReqPositive("num_hidden_layers", "n_layer", "num_layers");
+        uint heads = c.ReqPositive("num_attention_heads", "n_head");
         uint kvHeads = c.Opt("num_key_value_heads", "num_kv_heads", "n_head_kv") ?? heads;
         if (c.Bool("multi_query") == true) kvHeads = 1;
         if (kvHeads == 0) throw c.Bad("num_key_value_heads", "must be at least 1");
@@ -54,7 +54,7 @@ public static class HfConfigReader
             if (hidden % heads != 0) throw c.Bad("head_dim", $"missing, and hidden_size {hidden} is not a multiple of num_attention_heads {heads}");
             headDim = hidden / heads;
         }
-        uint vocab = c.Req("vocab_size");
+        uint vocab = c.ReqPositive("vocab_size");
         bool twoMatrix = TwoMatrixTypes.Contains(modelType) || c.Has("ffn_dim");
         uint? dense = c.Opt("intermediate_size", "ffn_dim", "n_inner");
 
@@ -82,17 +82,19 @@ public static class HfConfigReader
             {
                 bool sparse = qwenStyle ? (i + 1) % step == 0
                     : c.Has("expert_layer_period") ? i % step == offset % step
-                    : i >= firstDense && (i - firstDense) % step == 0;
+                    : i >= firstDense && i % step == 0;   // DeepSeek: layer_idx >= first_k_dense_replace and layer_idx % moe_layer_freq == 0
                 moe[i] = sparse && !mlpOnly.Contains(i);
             }
             if (!moe.Any(x => x)) throw c.Bad("decoder_sparse_step", "leaves no sparse layer although experts are set");
         }
         bool needsDense = experts == 0 || moe.Any(x => !x);
         if (needsDense && dense is null) throw c.Bad("intermediate_size", "missing");
+        if (needsDense && dense == 0) throw c.Bad("intermediate_size", "must be at least 1");
+        if (experts > 0 && expertWidth == 0) throw c.Bad("moe_intermediate_size", "must be at least 1 for an MoE model");
 
         var m = new ModelConfig
         {
-            Name = c.Str("_name_or_path") is { Length: > 0 } n ? Path.GetFileName(n.TrimEnd('/')) : Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(origin))) ?? arch,
+            Name = c.Str("_name_or_path") is { Length: > 0 } n ? Path.GetFileName(n.TrimEnd('/')) : NameFromPath(origin, arch),
             Architecture = arch,
             HiddenSize = hidden,
             NumLayers = layers,
@@ -107,7 +109,8 @@ public static class HfConfigReader
             ExpertIntermediateSize = expertWidth,
             NumSharedExperts = shared,
             SharedExpertIntermediateSize = sharedWidth,
-            TieWordEmbeddings = c.Bool("tie_word_embeddings") ?? false,
+            // Hugging Face's default is to tie, but Llama-, Mistral- and Qwen-style configs untie unless told.
+            TieWordEmbeddings = c.Bool("tie_word_embeddings") ?? twoMatrix,
             MaxPositionEmbeddings = c.Opt("max_position_embeddings", "n_positions") ?? 0,
             RopeTheta = c.Num("rope_theta") ?? (modelType == "opt" ? 0 : 10000),
             NormEps = c.Num("rms_norm_eps") ?? c.Num("layer_norm_eps") ?? c.Num("layer_norm_epsilon") ?? 1e-5,
@@ -122,11 +125,29 @@ public static class HfConfigReader
         return m;
     }
 
+    /// <summary>A model directory's config.json is named after the directory; any other file after itself.</summary>
+    static string NameFromPath(string origin, string fallback)
+    {
+        var full = Path.GetFullPath(origin);
+        var name = string.Equals(Path.GetFileName(full), "config.json", StringComparison.OrdinalIgnoreCase)
+            ? Path.GetFileName(Path.GetDirectoryName(full))
+            : Path.GetFileNameWithoutExtension(full);
+        return string.IsNullOrEmpty(name) ? fallback : name;
+    }
+
     /// <summary>Typed access to config fields with errors that name the field and the file.</summary>
     sealed class Fields(JsonElement root, string origin)
     {
         public InputException Bad(string field, string why) => new($"{origin}: field '{field}' {why}");
         public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+        /// <summary>A required dimension: present and at least 1; the error names the key the file used.</summary>
+        public uint ReqPositive(params string[] names)
+        {
+            uint v = Req(names);
+            if (v == 0) throw Bad(names.FirstOrDefault(Has) ?? names[0], "must be at least 1");
+            return v;
+        }
 
         public uint Req(params string[] names) =>
             Opt(names) ?? throw new InputException($"{origin}: missing field '{names[0]}'");

@@ -1,4 +1,5 @@
 using CoDesign.Reports;
+using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 
 namespace CoDesign.Cli.Commands.Hardware;

@@ -15,8 +15,9 @@ public static class ModelsHandler
             : [ModelLoader.WithTypes(ModelLoader.Resolve(name), null, null, null)];
         if (name is not null && format == OutputFormat.Json)
         {
-            // One model: the normalised protobuf message, the same form a Program embeds.
-            ctx.Out.WriteLine(new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation()).Format(models[0]));
+            // One model: the normalised protobuf message, the same form a Program embeds, with the proto's
+            // snake_case field names (the CLI's JSON convention; protobuf JSON parsers accept them too).
+            ctx.Out.WriteLine(new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation().WithPreserveProtoFieldNames(true)).Format(models[0]));
             return ExitCodes.Success;
         }
         var rows = models.Select(Row).ToList();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CoDesign.Reports;
+using CoDesign.Schema;
 using CoDesign.Runtime.Rtl;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CoDesign.Cli.Commands.Run;
 using CoDesign.Reports;
+using CoDesign.Schema;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Validation;
 

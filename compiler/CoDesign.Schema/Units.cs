@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace CoDesign.Reports;
+namespace CoDesign.Schema;
 
-/// <summary>The one place SI quantities become text for people. Machine formats (JSON, CSV) keep raw SI.</summary>
+/// <summary>The one place SI quantities become text for people (tables, reasons). Machine formats (JSON, CSV) keep raw SI.</summary>
 public static class Units
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -29,7 +29,7 @@ public static class Units
         < 1 => (j * 1e3).ToString("0.##", Inv) + " mJ",
         _ => j.ToString("0.###", Inv) + " J",
     };
-    public static string Ratio(double r) => double.IsPositiveInfinity(r) ? "inf" : r.ToString(r >= 100 ? "0" : "0.##", Inv);
+    public static string Ratio(double r) => double.IsPositiveInfinity(r) ? "inf" : r.ToString(r >= 100 ? "0" : r >= 10 ? "0.#" : "0.##", Inv);
     public static string Percent(double fraction) => (fraction * 100).ToString("0.#", Inv) + " %";
     public static string Number(double x) => x.ToString(Math.Abs(x) >= 1000 ? "#,0" : "0.###", Inv);
 

@@ -1,0 +1,89 @@
+using CoDesign.Machine;
+using CoDesign.Machine.Stages;
+using CoDesign.Schema;
+using CoDesign.Schema.V1;
+
+namespace CoDesign.Compiler.Analysis;
+
+/// <summary>
+/// Evaluates a Program at one stage shape: each operator's counts, time on every processor, placement and
+/// reason. Operators run one after another here (no co-processing): this is the static view of a stage.
+/// </summary>
+public static class StageAnalyzer
+{
+    /// <param name="expertTokens">Tokens per local expert; null means the expectation under uniform top-k routing.</param>
+    public static StageAnalysis Analyze(Program p, StageShape shape, IReadOnlyList<double>? expertTokens = null)
+    {
+        if (shape.IsEmpty) throw new InputException("the stage is empty: give --decode and/or --prefill");
+        if (expertTokens is not null && expertTokens.Count != p.LocalExperts)
+            throw new InputException($"--expert-tokens lists {expertTokens.Count} experts but each device holds {p.LocalExperts}");
+        var cost = new ProgramCost(p);
+        var rows = new List<OpAnalysis>();
+        bool decodeOnly = shape.IsDecodeOnly;
+        var x = shape.Features;
+
+        foreach (var kind in p.LayerKinds)
+        {
+            string layers = LayerRanges.Describe(kind.Layers);
+            var fused = new Dictionary<OpPhase, Placement>();
+            foreach (var op in kind.Ops)
+            {
+                var row = AnalyzeOp(cost, op, x, layers, kind.Layers.Count, decodeOnly, fused, expertTokens);
+                if (row is not null) rows.Add(row);
+            }
+        }
+        var headFused = new Dictionary<OpPhase, Placement>();
+        foreach (var op in p.HeadOps)
+            if (AnalyzeOp(cost, op, x, "head", 1, decodeOnly, headFused, null) is { } row) rows.Add(row);
+
+        var byProc = rows.GroupBy(r => r.Processor).ToDictionary(g => g.Key, g => g.Sum(r => r.TotalTimeS));
+        double total = rows.Sum(r => r.TotalTimeS);
+        var byKind = rows.GroupBy(r => KindName(r.Kind))
+            .ToDictionary(g => g.Key, g => total > 0 ? g.Sum(r => r.TotalTimeS) / total : 0);
+        return new StageAnalysis(p.Model.Name, p.Hardware.Name, (int)p.System.Devices,
+            decodeOnly ? "decode-only" : shape.DecodeRequests > 0 ? "mixed" : "prefill-only",
+            shape.Tokens, cost.Crossover, rows, total, byProc, byKind, rows.Sum(r => r.EnergyJ * r.LayerCount));
+    }
+
+    static OpAnalysis? AnalyzeOp(ProgramCost cost, OpTemplate op, double[] x, string layers, int count, bool decodeOnly,
+        Dictionary<OpPhase, Placement> fused, IReadOnlyList<double>? expertTokens)
+    {
+        var counts = op.Kind != OpKind.Expert ? AffineEval.Counts(op, x)
+            : expertTokens is not null ? expertTokens.Aggregate(default(OpCounts), (acc, t) => acc + AffineEval.ExpertCounts(op, t))
+            : ExpectedExperts(cost.Program, op, x);
+        if (ProgramCost.IsCollective(op))
+        {
+            double bytes = AffineEval.Eval(op.CommBytes, x);
+            if (bytes <= 0) return null;
+            var place = cost.Place(op, counts, decodeOnly);
+            double t = cost.CollectiveSeconds(op, bytes);
+            return new OpAnalysis(layers, count, op.Name, op.Kind, counts, bytes, place.Where, null, t,
+                new Dictionary<string, double> { ["link"] = t }, cost.CollectiveJoules(op, bytes), place.Reason);
+        }
+        if (counts.Flops <= 0 && counts.Bytes <= 0) return null;   // e.g. prefill attention in a decode-only stage
+        fused.TryGetValue(op.Phase, out var score);
+        var placement = cost.Place(op, counts, decodeOnly, op.Kind == OpKind.AttentionSoftmax && fused.ContainsKey(op.Phase) ? score : null);
+        if (op.Kind == OpKind.AttentionScore) fused[op.Phase] = placement;
+        var proc = placement.Processor!;
+        var times = cost.Device.Processors.ToDictionary(pr => pr.Name, pr => pr.Seconds(counts, cost.ComputeType));
+        var (dram, compute) = cost.Joules(proc, counts);
+        return new OpAnalysis(layers, count, op.Name, op.Kind, counts, 0, proc.Name, proc.BoundOf(counts, cost.ComputeType),
+            times[proc.Name], times, dram + compute, placement.Reason);
+    }
+
+    /// <summary>
+    /// Uniform top-k expectation for the device's experts: each receives n·k/E tokens on average, and its
+    /// weights are read only if at least one token arrives, which happens with probability 1 − (1 − k/E)^n.
+    /// </summary>
+    static OpCounts ExpectedExperts(Program p, OpTemplate op, double[] x)
+    {
+        double n = x[(int)StageFeature.Tokens] * p.System.DataParallel;
+        double e = p.Model.NumExperts, k = p.Model.ExpertsPerToken;
+        double perExpert = n * k / e;
+        double touched = 1 - Math.Pow(1 - k / e, n);
+        var one = AffineEval.ExpertCounts(op, perExpert);
+        return new OpCounts(one.Flops, op.ExpertWeightBytes * touched, one.ActivationBytes, 0).Scale(p.LocalExperts);
+    }
+
+    public static string KindName(OpKind k) => OpGroups.Name(k);
+}

@@ -1,0 +1,49 @@
+using CoDesign.Compiler.Planning;
+using CoDesign.Reports;
+using CoDesign.Schema;
+using Google.Protobuf;
+
+namespace CoDesign.Cli.Commands.Compile;
+
+public static class CompileHandler
+{
+    public static int Run(Schema.V1.Program program, string output, OutputFormat format, CliContext ctx)
+    {
+        bool json = output.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        byte[] bytes = json
+            ? System.Text.Encoding.UTF8.GetBytes(new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation()).Format(program))
+            : program.ToByteArray();
+        AtomicFile.Write(output, bytes);
+        var s = program.System;
+        var summary = new
+        {
+            program = output,
+            model = program.Model.Name,
+            hardware = program.Hardware.Name,
+            devices = s.Devices,
+            nodes = s.Nodes,
+            tensor_parallel = s.TensorParallel,
+            data_parallel = s.DataParallel,
+            moe_parallelism = s.MoeParallelism.ToString().ToLowerInvariant(),
+            local_experts = program.LocalExperts,
+            weight_bytes_per_device = program.WeightBytesPerDevice,
+            kv_bytes_per_token_per_device = program.KvBytesPerTokenPerDevice,
+            kv_capacity_tokens = MemoryPlanner.KvCapacityTokens(program),
+            operators = program.LayerKinds.Sum(k => k.Ops.Count) + program.HeadOps.Count,
+            size_bytes = bytes.Length,
+        };
+        switch (format)
+        {
+            case OutputFormat.Json: Json.Write(ctx.Out, summary); break;
+            case OutputFormat.Csv:
+                Csv.Write(ctx.Out, ["key", "value"], summary.GetType().GetProperties().Select(pr => (IReadOnlyList<object?>)[pr.Name, pr.GetValue(summary)]));
+                break;
+            default:
+                ctx.Out.WriteLine($"wrote {output} ({Units.Bytes(bytes.Length)}): {summary.model} on {s.Devices} x {summary.hardware} " +
+                    $"(TP {s.TensorParallel}, DP {s.DataParallel}, MoE {summary.moe_parallelism}, {summary.local_experts} local experts); " +
+                    $"weights {Units.Bytes(summary.weight_bytes_per_device)}/device, KV capacity {Units.Number(summary.kv_capacity_tokens)} tokens/device");
+                break;
+        }
+        return ExitCodes.Success;
+    }
+}

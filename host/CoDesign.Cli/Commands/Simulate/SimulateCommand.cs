@@ -1,0 +1,63 @@
+using System.CommandLine;
+using CoDesign.Runtime.Serving;
+using CoDesign.Schema;
+
+namespace CoDesign.Cli.Commands.Simulate;
+
+/// <summary><c>codesign simulate</c>: serve a workload on a system; throughput, latency percentiles and energy.</summary>
+public static class SimulateCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var sys = new SystemArgs();
+        var batch = new Option<int?>("--batch", "-b") { Description = "Closed loop: requests kept in flight (a finished one is replaced at once)" };
+        var qps = new Option<double?>("--qps") { Description = "Open loop: Poisson arrivals, requests per second" };
+        var maxBatch = new Option<int>("--max-batch") { Description = "Open loop: most requests in flight", DefaultValueFactory = _ => 128 };
+        var requests = new Option<int?>("--requests", "-n") { Description = "Requests to complete (default: 8 x batch, for a steady state)" };
+        var inputLen = new Option<int>("--input-len") { Description = "Mean prompt length in tokens", DefaultValueFactory = _ => 1024 };
+        var outputLen = new Option<int>("--output-len") { Description = "Mean output length in tokens", DefaultValueFactory = _ => 1024 };
+        var lengthStd = new Option<double>("--length-std") { Description = "Gaussian length spread as a fraction of the mean (0 = fixed)", DefaultValueFactory = _ => 0 };
+        var workload = new Option<string?>("--workload") { Description = "CSV trace arrival_s,input_len,output_len instead of generated requests" };
+        var routing = new Option<string>("--routing") { Description = "Expert routing: uniform or zipf:S", DefaultValueFactory = _ => "uniform" };
+        var scheduler = new Option<string>("--scheduler") { Description = "mixed (prefill batched with decode), prefill-first, or chunked (Sarathi)", DefaultValueFactory = _ => "mixed" };
+        var maxTokens = new Option<int>("--max-batched-tokens") { Description = "Token budget of one stage (mixed, prefill-first)", DefaultValueFactory = _ => 8192 };
+        var chunk = new Option<int>("--chunk-size") { Description = "Token budget of one stage for the chunked scheduler", DefaultValueFactory = _ => 512 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of every random choice", DefaultValueFactory = _ => 1 };
+        var stagesCsv = new Option<string?>("--stages-csv") { Description = "Write one CSV row per stage to this file" };
+        var trace = new Option<string?>("--trace") { Description = "Write a Chrome/Perfetto trace (JSON) of the first stages to this file" };
+        var traceStages = new Option<int>("--trace-stages") { Description = "Stages to put in --trace", DefaultValueFactory = _ => 16 };
+        var format = CommonOptions.Format();
+        var cmd = new Command("simulate", "Serve a workload on a system stage by stage: throughput, TTFT/TBT/E2E percentiles, energy per token");
+        sys.AddTo(cmd);
+        foreach (var opt in new Option[] { batch, qps, maxBatch, requests, inputLen, outputLen, lengthStd, workload, routing, scheduler, maxTokens, chunk, seed, stagesCsv, trace, traceStages, format })
+            cmd.Options.Add(opt);
+        cmd.SetAction(p =>
+        {
+            var options = new WorkloadOptions
+            {
+                Batch = p.GetValue(batch) ?? (p.GetValue(qps) is null ? 128 : null),
+                Qps = p.GetValue(qps),
+                MaxBatch = p.GetValue(maxBatch),
+                Requests = p.GetValue(requests),
+                InputLen = p.GetValue(inputLen),
+                OutputLen = p.GetValue(outputLen),
+                LengthStd = p.GetValue(lengthStd),
+                TraceCsv = p.GetValue(workload),
+                Routing = p.GetValue(routing)!,
+                Scheduler = p.GetValue(scheduler)!.ToLowerInvariant() switch
+                {
+                    "mixed" => SchedulerKind.Mixed,
+                    "prefill-first" => SchedulerKind.PrefillFirst,
+                    "chunked" => SchedulerKind.Chunked,
+                    var v => throw new InputException($"--scheduler: '{v}' is not one of mixed, prefill-first, chunked"),
+                },
+                MaxBatchedTokens = p.GetValue(maxTokens),
+                ChunkSize = p.GetValue(chunk),
+                Seed = p.GetValue(seed),
+            };
+            if (p.GetValue(traceStages) < 1) throw new InputException("--trace-stages must be at least 1");
+            return SimulateHandler.Run(sys.Compile(p), options, p.GetValue(stagesCsv), p.GetValue(trace), p.GetValue(traceStages), p.GetValue(format), ctx);
+        });
+        return cmd;
+    }
+}

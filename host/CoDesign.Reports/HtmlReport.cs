@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text;
+
+namespace CoDesign.Reports;
+
+/// <summary>
+/// A self-contained HTML report: inline CSS and SVG, no script or font from the network, so it opens offline
+/// and can be mailed as one file. Figures are &lt;figure data-figure="KIND"&gt; elements with an id, so tests and
+/// readers can find each one.
+/// </summary>
+public sealed class HtmlReport(string title)
+{
+    readonly StringBuilder _body = new();
+    readonly List<(string Id, string Text)> _toc = [];
+
+    public HtmlReport Heading(string id, string text)
+    {
+        _toc.Add((id, text));
+        _body.Append($"<h2 id=\"{Enc(id)}\">{Enc(text)}</h2>\n");
+        return this;
+    }
+
+    public HtmlReport Paragraph(string text)
+    {
+        _body.Append($"<p>{Enc(text)}</p>\n");
+        return this;
+    }
+
+    /// <param name="svg">Inline SVG markup (from <see cref="Plots.Svg.Render"/>).</param>
+    public HtmlReport Figure(string id, string kind, string svg, string caption)
+    {
+        _body.Append($"<figure id=\"{Enc(id)}\" data-figure=\"{Enc(kind)}\">\n{svg}\n<figcaption>{Enc(caption)}</figcaption>\n</figure>\n");
+        return this;
+    }
+
+    public HtmlReport Table(string id, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        _body.Append($"<div class=\"scroll\"><table id=\"{Enc(id)}\">\n<thead><tr>");
+        foreach (var h in header) _body.Append($"<th>{Enc(h)}</th>");
+        _body.Append("</tr></thead>\n<tbody>\n");
+        foreach (var r in rows)
+        {
+            _body.Append("<tr>");
+            foreach (var c in r) _body.Append($"<td>{Enc(c)}</td>");
+            _body.Append("</tr>\n");
+        }
+        _body.Append("</tbody></table></div>\n");
+        return this;
+    }
+
+    public string Render()
+    {
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+          .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+          .Append($"<title>{Enc(title)}</title>\n<style>\n{Css}\n</style>\n</head>\n<body>\n<h1>{Enc(title)}</h1>\n<nav><ul>\n");
+        foreach (var (id, text) in _toc) sb.Append($"<li><a href=\"#{Enc(id)}\">{Enc(text)}</a></li>\n");
+        sb.Append("</ul></nav>\n").Append(_body).Append($"<script>\n{Check}\n</script>\n</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    static string Enc(string s) => WebUtility.HtmlEncode(s);
+
+    /// <summary>
+    /// Marks the page with the number of figures whose plot rendered with a size, and reports any that did not on
+    /// the console, so a headless browser can check the report without a screenshot.
+    /// </summary>
+    const string Check = """
+        (function () {
+          var figs = Array.prototype.slice.call(document.querySelectorAll('figure[data-figure]'));
+          var bad = figs.filter(function (f) { var s = f.querySelector('svg'); return !s || s.getBoundingClientRect().height <= 0; });
+          document.body.setAttribute('data-figures-rendered', String(figs.length - bad.length));
+          if (bad.length) console.error('figures without a rendered plot: ' + bad.map(function (f) { return f.id; }).join(', '));
+        })();
+        """;
+
+    const string Css = """
+        body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
+        figure { margin: 1.5em 0; padding: 0.5em; border: 1px solid #ddd; border-radius: 4px; }
+        figcaption { font-size: 0.85em; color: #555; margin-top: 0.3em; }
+        table { border-collapse: collapse; font-size: 0.8em; }
+        th, td { border: 1px solid #ddd; padding: 2px 6px; text-align: right; white-space: nowrap; }
+        th { background: #f4f4f4; position: sticky; top: 0; }
+        .scroll { max-height: 32em; overflow: auto; }
+        nav ul { columns: 2; font-size: 0.9em; }
+        """;
+}

@@ -1,0 +1,93 @@
+using CoDesign.Schema;
+
+namespace CoDesign.Sweeps.Spec;
+
+public enum ParamType { Text, Integer, Number }
+
+/// <summary>
+/// Every parameter a sweep point may set: its JSON name, its type and the values it accepts.
+/// One table, so the sweep file, the CLI axes and the error messages agree.
+/// </summary>
+public static class Parameters
+{
+    public sealed record Def(string Name, ParamType Type, string[]? Choices = null, bool Hardware = false, double Min = 0);
+
+    public static readonly IReadOnlyList<Def> All =
+    [
+        new("model", ParamType.Text),
+        new("hardware", ParamType.Text),
+        new("system", ParamType.Text),
+        new("devices", ParamType.Integer, Min: 1),
+        new("devices_multiple", ParamType.Integer, Min: 1),
+        new("batch", ParamType.Integer, Min: 1),
+        new("qps", ParamType.Number, Min: double.Epsilon),
+        new("requests", ParamType.Integer, Min: 1),
+        new("input_len", ParamType.Integer, Min: 1),
+        new("output_len", ParamType.Integer, Min: 1),
+        new("length_std", ParamType.Number),
+        new("scheduler", ParamType.Text, ["mixed", "prefill-first", "chunked"]),
+        new("routing", ParamType.Text),
+        new("co_processing", ParamType.Text, ["none", "experts", "attention", "both"]),
+        new("moe_parallelism", ParamType.Text, ["ep", "tp"]),
+        new("placement", ParamType.Text, ["min-time", "paper"]),
+        new("seed", ParamType.Integer),
+        new("logic_pim_bandwidth_multiple", ParamType.Number, Hardware: true, Min: double.Epsilon),
+        new("logic_pim_op_b", ParamType.Number, Hardware: true, Min: double.Epsilon),
+        new("logic_pim_clock_hz", ParamType.Number, Hardware: true, Min: double.Epsilon),
+        new("xpu_flops_per_s", ParamType.Number, Hardware: true, Min: double.Epsilon),
+        new("hbm_bandwidth_bytes_per_s", ParamType.Number, Hardware: true, Min: double.Epsilon),
+        new("hbm_capacity_bytes", ParamType.Number, Hardware: true, Min: 1),
+        new("energy_j_per_bit", ParamType.Number, Hardware: true),
+    ];
+
+    static readonly Dictionary<string, Def> ByName = All.ToDictionary(d => d.Name);
+
+    public static IEnumerable<string> HardwareParams => All.Where(d => d.Hardware).Select(d => d.Name);
+
+    public static bool IsKnown(string name) => ByName.ContainsKey(name);
+
+    public static Def Get(string name, string where) => ByName.TryGetValue(name, out var d) ? d
+        : throw new InputException($"{where}: unknown parameter '{name}' (known: {string.Join(", ", All.Select(x => x.Name))})");
+
+    /// <summary>Checks and normalises one value: text stays text (lower-cased choices), integers become long, numbers double.</summary>
+    public static object Normalise(string name, object value, string where)
+    {
+        var d = Get(name, where);
+        switch (d.Type)
+        {
+            case ParamType.Text:
+                if (value is not string s || s.Length == 0) throw new InputException($"{where}: '{name}' must be a non-empty string, got {Show(value)}");
+                if (d.Choices is not null)
+                {
+                    s = s.ToLowerInvariant();
+                    if (!d.Choices.Contains(s)) throw new InputException($"{where}: '{name}' is '{s}', not one of {string.Join(", ", d.Choices)}");
+                }
+                // The simulator checks routing too, but only when a point runs: a typo would fail every point.
+                if (name == "routing" && !ValidRouting(s)) throw new InputException($"{where}: routing '{s}' is not 'uniform' or 'zipf:S' with S > 0");
+                return s;
+            case ParamType.Integer:
+                if (value is not double n || n != Math.Floor(n) || Math.Abs(n) > 9e15)
+                    throw new InputException($"{where}: '{name}' must be an integer, got {Show(value)}");
+                if (n < d.Min) throw new InputException($"{where}: '{name}' must be at least {d.Min}, got {Show(value)}");
+                return (long)n;
+            default:
+                if (value is not double x || !double.IsFinite(x)) throw new InputException($"{where}: '{name}' must be a finite number, got {Show(value)}");
+                if (x < d.Min) throw new InputException($"{where}: '{name}' must be {(d.Min > 0 ? "positive" : "at least 0")}, got {Show(value)}");
+                return x;
+        }
+    }
+
+    static bool ValidRouting(string s) =>
+        s.Equals("uniform", StringComparison.OrdinalIgnoreCase)
+        || (s.StartsWith("zipf:", StringComparison.OrdinalIgnoreCase)
+            && double.TryParse(s[5..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)
+            && x > 0 && double.IsFinite(x));
+
+    public static string Show(object v) => v switch
+    {
+        string s => $"'{s}'",
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "null",
+    };
+}

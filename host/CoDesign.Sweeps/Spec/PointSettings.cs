@@ -1,0 +1,80 @@
+using CoDesign.Compiler.Emit;
+using CoDesign.Compiler.Models;
+using CoDesign.Compiler.Planning;
+using CoDesign.Runtime.Serving;
+using CoDesign.Schema;
+using CoDesign.Schema.Hardware;
+using CoDesign.Schema.V1;
+
+namespace CoDesign.Sweeps.Spec;
+
+/// <summary>
+/// What a point means for the compiler and the simulator. Defaults are those of the CLI: hardware duplex,
+/// 1 device, EP MoE, co-processing by hardware, min-time placement, the simulator's workload defaults, seed 1.
+/// </summary>
+public static class PointSettings
+{
+    public static string HardwareSource(SweepPoint p) => p.Text("hardware") ?? "duplex";
+
+    public static int Devices(SweepPoint p) => checked((int)((p.Integer("devices") ?? 1) * (p.Integer("devices_multiple") ?? 1)));
+
+    public static ulong Seed(SweepPoint p) => (ulong)(p.Integer("seed") ?? 1);
+
+    /// <summary>The label a report shows for the point's system: the system axis value, else the hardware.</summary>
+    public static string SystemLabel(SweepPoint p) => p.Text("system") ?? HardwareSource(p);
+
+    public static ModelConfig ResolveModel(SweepPoint p) => ModelLoader.WithTypes(ModelLoader.Resolve(p.Text("model")!), null, null, null);
+
+    public static Hardware ResolveHardware(SweepPoint p) => HardwareTweaks.Apply(HardwareFile.Resolve(HardwareSource(p)), p);
+
+    public static SystemOptions ResolveSystem(SweepPoint p) => new(
+        Devices(p),
+        p.Text("moe_parallelism") == "tp" ? MoeParallelism.Tp : MoeParallelism.Ep,
+        p.Text("co_processing") switch
+        {
+            "none" => CoProcessing.None,
+            "experts" => CoProcessing.Experts,
+            "attention" => CoProcessing.Attention,
+            "both" => CoProcessing.Both,
+            _ => CoProcessing.Unspecified,
+        },
+        p.Text("placement") == "paper" ? PlacementPolicy.Paper : PlacementPolicy.MinTime);
+
+    /// <summary>Everything that decides the compiled Program; points that share it share one compilation.</summary>
+    public static string CompileKey(SweepPoint p)
+    {
+        var keep = new Dictionary<string, object>();
+        foreach (var k in new[] { "model", "hardware", "co_processing", "moe_parallelism", "placement" }.Concat(Parameters.HardwareParams))
+            if (p.Params.TryGetValue(k, out var v)) keep[k] = v;
+        keep["devices"] = (long)Devices(p);
+        return Canonical.Json("", keep);
+    }
+
+    public static Schema.V1.Program Compile(SweepPoint p) => ProgramCompiler.Compile(ResolveModel(p), ResolveHardware(p), ResolveSystem(p));
+
+    public static WorkloadOptions Workload(SweepPoint p)
+    {
+        var w = new WorkloadOptions
+        {
+            Requests = p.Integer("requests") is { } r ? checked((int)r) : null,
+            LengthStd = p.Number("length_std") ?? 0,
+            Scheduler = p.Text("scheduler") switch
+            {
+                "prefill-first" => SchedulerKind.PrefillFirst,
+                "chunked" => SchedulerKind.Chunked,
+                _ => SchedulerKind.Mixed,
+            },
+            Seed = Seed(p),
+        };
+        if (p.Integer("input_len") is { } lin) w = w with { InputLen = checked((int)lin) };
+        if (p.Integer("output_len") is { } lout) w = w with { OutputLen = checked((int)lout) };
+        if (p.Text("routing") is { } routing) w = w with { Routing = routing };
+        int? batch = p.Integer("batch") is { } b ? checked((int)b) : null;
+        // Open loop when qps is given: batch then caps the running requests (the paper's max batch 128).
+        if (p.Number("qps") is { } qps) w = w with { Qps = qps, MaxBatch = batch ?? w.MaxBatch };
+        else w = w with { Batch = batch };
+        return w;
+    }
+
+    public static string HardwareSha256(Hardware hw) => Canonical.Sha256(HardwareFile.ToJson(hw));
+}

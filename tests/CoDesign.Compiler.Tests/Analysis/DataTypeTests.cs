@@ -1,0 +1,60 @@
+using CoDesign.Compiler.Analysis;
+using CoDesign.Compiler.Emit;
+using CoDesign.Compiler.Graph;
+using CoDesign.Compiler.Models;
+using CoDesign.Compiler.Planning;
+using CoDesign.Machine.Stages;
+using CoDesign.Schema.Hardware;
+using static CoDesign.Compiler.Tests.Analysis.Stages;
+
+namespace CoDesign.Compiler.Tests.Analysis;
+
+/// <summary>Weights, activations and KV cache have separate types; their sizes move Op/B as the byte counts say.</summary>
+public class DataTypeTests
+{
+    static StageAnalysis Analyze(string model, int devices, string? weight, string? activation, string? kv, int decode = 16) =>
+        StageAnalyzer.Analyze(
+            ProgramCompiler.Compile(ModelLoader.WithTypes(ModelLoader.Resolve(model), weight, activation, kv), HardwarePresets.Duplex(), new SystemOptions(devices)),
+            StageShape.Of(decode, 2048));
+
+    [TestCase("fp16", 1.0)]
+    [TestCase("fp8", 2.0)]
+    [TestCase("int8", 2.0)]
+    [TestCase("int4", 4.0)]
+    public void NarrowerWeights_RaiseProjectionFlopsPerWeightByte(string weight, double factor)
+    {
+        var a = Analyze("llama3-70b", 4, weight, null, null);
+        var qkv = Row(a, OpNames.QkvProjection);
+        // 2 FLOPs per weight per token; a weight takes 2 / factor bytes.
+        Assert.That(qkv.Counts.Flops / qkv.Counts.WeightBytes, Is.EqualTo(16 * factor));
+    }
+
+    [TestCase("fp16", 1.0)]
+    [TestCase("fp8", 2.0)]
+    [TestCase("int4", 4.0)]
+    public void NarrowerKvCache_RaisesDecodeAttentionOpPerByte(string kv, double factor)
+    {
+        var a = Analyze("mixtral-8x7b", 4, null, null, kv);
+        var score = Row(a, OpNames.ScoreDecode);
+        using (Assert.EnterMultipleScope())
+        {
+            // 2 FLOPs per (query head, key element); a key element takes 2 / factor bytes; GQA group 4.
+            Assert.That(score.Counts.Flops / score.Counts.KvBytes, Is.EqualTo(4 * factor));
+            Assert.That(score.Counts.WeightBytes, Is.Zero);
+        }
+    }
+
+    [Test]
+    public void Int4Weights_LetMixtralFitOnOneDevice()
+    {
+        // 46.7e9 x 0.5 B ≈ 23 GB fits 80 GiB; at fp16 (93 GB) it does not.
+        var m = ModelLoader.Resolve("mixtral-8x7b");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => ProgramCompiler.Compile(ModelLoader.WithTypes(m, null, null, null), HardwarePresets.Duplex(), new SystemOptions(1)),
+                Throws.TypeOf<Schema.InputException>().With.Message.Contains("does not fit"));
+            var p = ProgramCompiler.Compile(ModelLoader.WithTypes(m, "int4", null, null), HardwarePresets.Duplex(), new SystemOptions(1));
+            Assert.That((double)p.WeightBytesPerDevice, Is.EqualTo(ModelStats.TotalParams(m) * 0.5).Within(1).Percent);
+        }
+    }
+}
