@@ -19,8 +19,12 @@ public static class TestModels
     public static ModelWeights TinyDense => _dense.Value;
     public static ModelWeights Get(string name) => name == "tiny-moe" ? TinyMoe : TinyDense;
 
-    public static EngineOptions Options(bool coProcessing = true, int maxBatch = 2) =>
-        new() { MaxBatch = maxBatch, CoProcessing = coProcessing, Device = new DeviceModel(HardwarePresets.Get("duplex")) };
+    /// <summary>Engine options with a roofline plan for the duplex preset (the CLI tests cover plans from compiled Programs).</summary>
+    public static EngineOptions Options(bool coProcessing = true, int maxBatch = 2, ModelWeights? model = null) => new()
+    {
+        MaxBatch = maxBatch,
+        Plan = DuplexPlan.Roofline((model ?? TinyMoe).Config, new DeviceModel(HardwarePresets.Get("duplex")), coProcessing, coProcessing),
+    };
 
     static readonly Dictionary<string, EngineResult> _referenceRuns = [];
 

@@ -179,14 +179,14 @@ public sealed class InferenceEngine
         var prefill = segments.Where(g => g.Prefill).ToList();
         var decode = segments.Where(g => !g.Prefill).ToList();
         counters.DecodeAttentionOnPim += decode.Count;
-        RunSides(() => { foreach (var g in prefill) RunOn(_xpu, g); }, () => { foreach (var g in decode) RunOn(_pim, g); });
+        RunSides(_o.Plan.CoAttention, () => { foreach (var g in prefill) RunOn(_xpu, g); }, () => { foreach (var g in decode) RunOn(_pim, g); });
         return y;
     }
 
     /// <summary>Runs the xPU and PIM work concurrently under co-processing, else sequentially (one processor at a time).</summary>
-    void RunSides(Action xpuWork, Action pimWork)
+    static void RunSides(bool concurrent, Action xpuWork, Action pimWork)
     {
-        if (!_o.CoProcessing) { xpuWork(); pimWork(); return; }
+        if (!concurrent) { xpuWork(); pimWork(); return; }
         var pimTask = Task.Run(pimWork);
         xpuWork();
         pimTask.GetAwaiter().GetResult();
@@ -201,11 +201,7 @@ public sealed class InferenceEngine
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < k; j++) members[route.Experts[r * k + j]].Add(r);
         var counts = members.Select(m => m.Count).ToArray();
-        int width = L.Experts[0].Gate.Rows;
-        double bytesPerWeight = L.Experts[0].Gate.Storage.ElementBytes();
-        var onPim = _o.CoProcessing
-            ? ExpertPlacement.CoProcess(counts, 3.0 * h * width * bytesPerWeight, 6.0 * h * width, 2.0 * (2 * h + 2 * width) * 2, _o.Device)
-            : ExpertPlacement.PlainDuplex(e, decodeOnly);
+        var onPim = _o.Plan.CoExperts ? ExpertPlacement.CoProcess(counts, _o.Plan) : ExpertPlacement.PlainDuplex(e, decodeOnly);
 
         var outputs = new double[e][];
         void RunExperts(IBackend be, bool pimSide)
@@ -218,7 +214,7 @@ public sealed class InferenceEngine
                 outputs[i] = be.GatedFfn(OpKind.ExpertFfn, xe, counts[i], L.Experts[i]);
             }
         }
-        RunSides(() => RunExperts(_xpu, false), () => RunExperts(_pim, true));
+        RunSides(_o.Plan.CoExperts, () => RunExperts(_xpu, false), () => RunExperts(_pim, true));
         counters.ExpertsOnPim += Enumerable.Range(0, e).Count(i => counts[i] > 0 && onPim[i]);
         counters.ExpertsOnXpu += Enumerable.Range(0, e).Count(i => counts[i] > 0 && !onPim[i]);
 

@@ -1,7 +1,11 @@
+using CoDesign.Compiler.Emit;
+using CoDesign.Compiler.Models;
+using CoDesign.Compiler.Planning;
 using CoDesign.Machine;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Schema.Hardware;
+using CoProcessing = CoDesign.Schema.V1.CoProcessing;
 
 namespace CoDesign.Runtime.Tensors.Tests.Execution;
 
@@ -77,16 +81,44 @@ public class EngineTests
     }
 
     [Test]
-    public void ExpertSplitMovesLightExpertsToPim()
+    public void ExpertSplitMovesLightExpertsToPimAndKeepsSpacesTogether()
     {
+        Assert.That(ModelPresets.TryGet("mixtral-8x7b", out var mixtral), Is.True);
         var device = new DeviceModel(HardwarePresets.Get("duplex"));
-        // Mixtral-sized experts (3 x 4096 x 14336 fp16): one expert with many tokens (compute-heavy, xPU) and light ones (PIM).
-        double bytes = 3.0 * 4096 * 14336 * 2, flops = 6.0 * 4096 * 14336, act = 4.0 * (4096 + 14336);
-        var onPim = ExpertPlacement.CoProcess([512, 1, 2, 0, 1, 3, 1, 2], bytes, flops, act, device);
+        // Mixtral-sized experts: one with many tokens (compute-heavy, stays on the xPU) and light ones (PIM).
+        var plan = DuplexPlan.Roofline(ModelLoader.WithTypes(mixtral!, null, null, null), device, true, true, maxTokens: 1024);
+        int[] tokens = [512, 1, 2, 0, 1, 3, 1, 2];
+        var onPim = ExpertPlacement.CoProcess(tokens, plan);
         Assert.That(onPim[0], Is.False, "the heavy expert stays on the xPU");
         Assert.That(onPim.Count(b => b), Is.GreaterThan(0), "some light experts move to PIM");
         Assert.That(onPim[3], Is.False, "an expert without tokens is not placed");
+        // Four bank-bundle spaces, experts round-robin: experts sharing a space go to the same processor.
+        var spaced = new DuplexPlan { CoExperts = true, ExpertSeconds = plan.ExpertSeconds, ExpertSpace = [0, 1, 2, 3, 0, 1, 2, 3], Source = "test" };
+        var grouped = ExpertPlacement.CoProcess(tokens, spaced);
+        for (int e = 0; e < 8; e++)
+            for (int f = 0; f < 8; f++)
+                if (tokens[e] > 0 && tokens[f] > 0 && e % 4 == f % 4) Assert.That(grouped[e], Is.EqualTo(grouped[f]), $"experts {e} and {f} share a space");
+        Assert.That(grouped[0] || grouped[4], Is.False, "space 0 holds the heavy expert");
         Assert.That(ExpertPlacement.PlainDuplex(8, decodeOnly: true), Is.All.True);
         Assert.That(ExpertPlacement.PlainDuplex(8, decodeOnly: false), Is.All.False);
+    }
+
+    [Test]
+    public void PlanComesFromTheCompiledProgram()
+    {
+        var w = TestModels.TinyMoe;
+        var program = ProgramCompiler.Compile(w.Config, HardwarePresets.Get("duplex"), new SystemOptions(CoProcessing: CoProcessing.Experts));
+        var plan = DuplexPlan.FromProgram(program);
+        Assert.That((plan.CoExperts, plan.CoAttention), Is.EqualTo((true, false)));
+        Assert.That(plan.ExpertSpace, Is.EqualTo(program.ExpertSpace.Select(s => (int)s)));
+        Assert.That(plan.ExpertSpace.Distinct().Count(), Is.GreaterThan(1));
+        // The table's own numbers: one token through a tiny expert is cheaper on Logic-PIM (4x bandwidth).
+        Assert.That(plan.ExpertCost(1, 1), Is.LessThan(plan.ExpertCost(0, 1)));
+        var reqs = TestModels.Requests(w.Vocab, newTokens: 3);
+        using var cpu = new CpuBackend();
+        var fromProgram = new InferenceEngine(w, cpu, cpu, new EngineOptions { MaxBatch = 2, Plan = plan }).Run(reqs);
+        var roofline = new InferenceEngine(w, cpu, cpu, TestModels.Options()).Run(reqs);
+        Assert.That(fromProgram.Requests.Select(r => r.Generated), Is.EqualTo(roofline.Requests.Select(r => r.Generated)));
+        Assert.That(fromProgram.Stages.Sum(s => s.ExpertRunsOnPim), Is.GreaterThan(0));
     }
 }

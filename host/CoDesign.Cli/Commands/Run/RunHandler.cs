@@ -10,7 +10,7 @@ namespace CoDesign.Cli.Commands.Run;
 public static class RunHandler
 {
     public sealed record RunReport(string Model, string Weights, string Backend, string BackendDevice, string PimBackend, string PimDevice,
-        bool CoProcessing, int MaxBatch, IReadOnlyList<RequestRow> Requests, IReadOnlyList<StageRecord> Stages, IReadOnlyList<OpRow> Ops,
+        bool ExpertCoProcessing, bool AttentionCoProcessing, string Plan, int MaxBatch, IReadOnlyList<RequestRow> Requests, IReadOnlyList<StageRecord> Stages, IReadOnlyList<OpRow> Ops,
         int GeneratedTokens, double WallSeconds, double TokensPerSecond, long PeakKvBytes, long KvBytesAtEnd, RtlRow? Rtl);
 
     /// <summary>What the Verilated Logic-PIM did (rtl backend only): GEMMs simulated and their cycles at the module clock.</summary>
@@ -23,7 +23,7 @@ public static class RunHandler
     {
         var weights = TensorRunInputs.LoadWeights(p.GetValue(inputs.Model)!, p.GetValue(inputs.Seed));
         var requests = inputs.Requests(p, weights);
-        var options = inputs.EngineOptions(p);
+        var options = inputs.EngineOptions(p, weights);
         var (xName, pName) = inputs.BackendNames(p, backend);
         var xf = TensorRunInputs.Factory(xName);
         var pf = TensorRunInputs.Factory(pName);
@@ -46,7 +46,7 @@ public static class RunHandler
             if (!ReferenceEquals(pim, xpu)) pim.Dispose();
         }
         int generated = r.Requests.Sum(q => q.Generated.Length);
-        var report = new RunReport(weights.Config.Name, weights.Origin, xName, xDev, pName, pDev, options.CoProcessing, options.MaxBatch,
+        var report = new RunReport(weights.Config.Name, weights.Origin, xName, xDev, pName, pDev, options.Plan.CoExperts, options.Plan.CoAttention, options.Plan.Source, options.MaxBatch,
             r.Requests.Select(q => new RequestRow(q.Id, q.PromptTokens, q.Generated, q.AdmittedAtStage, q.FinishedAtStage)).ToList(),
             r.Stages, r.OpTimes.Select(o => new OpRow(o.Side, o.Op.Name(), o.Calls, o.Seconds)).ToList(),
             generated, r.WallSeconds, generated / r.WallSeconds, r.PeakKvBytes, r.KvBytesAtEnd, rtl);
@@ -65,7 +65,7 @@ public static class RunHandler
                 return;
         }
         w.WriteLine($"model {r.Model} ({r.Weights}); xPU backend {r.Backend} [{r.BackendDevice}]; PIM backend {r.PimBackend} [{r.PimDevice}]; " +
-            $"co-processing {(r.CoProcessing ? "on" : "off")}; max batch {r.MaxBatch}");
+            $"expert co-processing {(r.ExpertCoProcessing ? "on" : "off")}, attention co-processing {(r.AttentionCoProcessing ? "on" : "off")} ({r.Plan}); max batch {r.MaxBatch}");
         var t = new TextTable("request", "prompt", "generated token ids", "stages");
         foreach (var q in r.Requests) t.Add(q.Id.ToString(), q.PromptTokens.ToString(), string.Join(' ', q.Generated), $"{q.AdmittedAtStage}-{q.FinishedAtStage}");
         t.Write(w);

@@ -1,6 +1,7 @@
 using System.CommandLine;
+using CoDesign.Compiler.Emit;
 using CoDesign.Compiler.Models;
-using CoDesign.Machine;
+using CoDesign.Compiler.Planning;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Runtime.Tensors.Numerics;
@@ -20,10 +21,11 @@ public sealed class TensorRunInputs
     {
         Description = "Backend for operators placed on Logic-PIM (decode attention, PIM-placed experts); default: --backend (cpu for --backend rtl)",
     };
-    public Option<string> CoProcess { get; } = new("--coprocess")
+    public Option<string> CoProcessing { get; } = new("--co-processing")
     {
-        Description = "Expert and attention co-processing: on (xPU and PIM sides run concurrently, experts split by cost) or off (plain Duplex)",
-        DefaultValueFactory = _ => "on",
+        Description = "none|experts|attention|both: experts split between xPU and PIM by the Program's expert-latency table and run concurrently; " +
+            "prefill attention (xPU) concurrent with decode attention (PIM). none = plain Duplex placement, one processor at a time",
+        DefaultValueFactory = _ => "both",
     };
     public Option<string?> Prompts { get; } = new("--prompts")
     {
@@ -36,7 +38,7 @@ public sealed class TensorRunInputs
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { Model, PimBackend, CoProcess, Prompts, MaxNewTokens, MaxBatch, Seed, Hardware }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Model, PimBackend, CoProcessing, Prompts, MaxNewTokens, MaxBatch, Seed, Hardware }) cmd.Options.Add(o);
     }
 
     /// <summary>
@@ -96,12 +98,17 @@ public sealed class TensorRunInputs
         return list;
     }
 
-    public EngineOptions EngineOptions(ParseResult p)
+    /// <summary>
+    /// Compiles the Program for this model on one device of --hardware (the compiler's placement inputs: co-processing,
+    /// expert-latency table, bank-bundle spaces) and turns it into the engine's options.
+    /// </summary>
+    public EngineOptions EngineOptions(ParseResult p, ModelWeights w)
     {
-        var co = p.GetValue(CoProcess)!.ToLowerInvariant();
-        if (co is not ("on" or "off")) throw new InputException($"--coprocess: '{co}' is not one of on, off");
-        var hw = HardwareFile.Resolve(p.GetValue(Hardware)!);
-        return new EngineOptions { MaxBatch = p.GetValue(MaxBatch), CoProcessing = co == "on", Device = new DeviceModel(hw) };
+        var v = p.GetValue(CoProcessing)!;
+        if (!Enum.TryParse<CoProcessing>(v, ignoreCase: true, out var co) || co == Schema.V1.CoProcessing.Unspecified || !Enum.IsDefined(co))
+            throw new InputException($"--co-processing: '{v}' is not one of none, experts, attention, both");
+        var program = ProgramCompiler.Compile(w.Config, HardwareFile.Resolve(p.GetValue(Hardware)!), new SystemOptions(CoProcessing: co));
+        return new EngineOptions { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(program) };
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public static class ValidateHandler
     {
         var weights = TensorRunInputs.LoadWeights(p.GetValue(inputs.Model)!, p.GetValue(inputs.Seed));
         var requests = inputs.Requests(p, weights);
-        var options = inputs.EngineOptions(p);
+        var options = inputs.EngineOptions(p, weights);
         var (xName, pName) = inputs.BackendNames(p, backend);
         var v = Validator.Run(weights, requests, TensorRunInputs.Factory(xName), pName == xName ? null : TensorRunInputs.Factory(pName), options);
         var report = new Report(weights.Config.Name, weights.Origin, v.Backend, v.PimBackend, v.XpuPrecision.ToString(), v.PimPrecision.ToString(), v.LogitTolerance,
