@@ -228,6 +228,7 @@ module cd_op_ctrl
   ////////////////////
   // Assertions     //
   ////////////////////
+`ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni && dreq_valid_o && dreq_ready_i && dreq_count_o == 0) begin
       $error("cd_op_ctrl: empty weight stream requested");
@@ -236,5 +237,6 @@ module cd_op_ctrl
       $error("cd_op_ctrl: beat beyond the tile's rows");
     end
   end
+`endif
 
 endmodule
