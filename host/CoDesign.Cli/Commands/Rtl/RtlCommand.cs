@@ -12,6 +12,7 @@ public static class RtlCommand
         rtl.Subcommands.Add(GemmCommand.Create(ctx, "gemv", "GEMV (few tokens) on one GEMM module", defaultTokens: 1));
         rtl.Subcommands.Add(GemmCommand.Create(ctx, "gemm", "GEMM (tokens in passes of --pus) on one GEMM module", defaultTokens: 32));
         rtl.Subcommands.Add(SynthCommand.Create(ctx));
+        rtl.Subcommands.Add(CalibrateCommand.Create(ctx));
         return rtl;
     }
 }
