@@ -48,11 +48,16 @@ public static class PimCalibration
         return list;
     }
 
-    /// <summary>Device-level operator counts when all modules run the same shape (one module's share = 1/modules).</summary>
+    /// <summary>
+    /// Device-level operator counts when all modules run the same shape (one module's share = 1/modules).
+    /// Only the weight / KV stream is DRAM traffic: on Logic-PIM, inputs and results live in the logic die's
+    /// two 1 MB buffers [T]. Counting them as DRAM bytes (as a generic roofline would) overestimates
+    /// small-N shapes by up to 20 %; the machine model should drop activation bytes for PIM processors.
+    /// </summary>
     public static OpCounts Counts(CalibrationShape s, int modules)
     {
-        double stream = 2.0 * s.K * s.N, act = 2.0 * s.M * s.K + 4.0 * s.M * s.N;
-        var c = new OpCounts(2.0 * s.M * s.N * s.K, s.StreamsKv ? 0 : stream, act, s.StreamsKv ? stream : 0);
+        double stream = 2.0 * s.K * s.N;
+        var c = new OpCounts(2.0 * s.M * s.N * s.K, s.StreamsKv ? 0 : stream, 0, s.StreamsKv ? stream : 0);
         return c.Scale(modules);
     }
 
