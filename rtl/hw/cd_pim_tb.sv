@@ -8,7 +8,8 @@ module cd_pim_tb
   parameter int unsigned Tokens   = 2,
   parameter int unsigned IbufRows = 64,
   parameter int unsigned ObufRows = 64,
-  parameter int unsigned Bundles  = 1
+  parameter int unsigned Bundles  = 1,
+  parameter int unsigned SmMaxLen = 1024
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -21,6 +22,7 @@ module cd_pim_tb
   import "DPI-C" function int unsigned cd_instr_word(input int unsigned idx, input int unsigned word);
   import "DPI-C" function longint unsigned cd_sbuf_read64(input int unsigned byte_addr);
   import "DPI-C" function void cd_sbuf_write32(input int unsigned byte_addr, input int unsigned value);
+  import "DPI-C" function void cd_sbuf_write16(input int unsigned byte_addr, input shortint unsigned value);
 
   logic                 instr_valid, instr_ready, idle, retire;
   instr_t               instr;
@@ -30,6 +32,9 @@ module cd_pim_tb
   logic [Lanes*16-1:0]  sb_rd_data_q, dbeat_data;
   logic [Tokens-1:0]    sb_wr_mask;
   logic [Tokens*32-1:0] sb_wr_data;
+  logic                 act_rd, act_wr;
+  logic [31:0]          act_rd_addr, act_wr_addr, act_rd_data_q;
+  logic [15:0]          act_wr_data;
 
   always_comb begin
     logic [InstrWidth-1:0] bits;
@@ -39,7 +44,7 @@ module cd_pim_tb
   assign instr_valid = pc_q < cd_instr_count();
   assign done_o      = !instr_valid && idle;
 
-  cd_pim_top #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows)) u_top (
+  cd_pim_top #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows), .SmMaxLen(SmMaxLen)) u_top (
     .clk_i, .rst_ni, .instr_valid_i (instr_valid), .instr_ready_o (instr_ready), .instr_i (instr),
     .idle_o (idle), .err_o, .retire_o (retire),
     .sb_rd_o (sb_rd), .sb_rd_addr_o (sb_rd_addr), .sb_rd_data_i (sb_rd_data_q),
@@ -47,7 +52,9 @@ module cd_pim_tb
     .sb_wr_mask_o (sb_wr_mask), .sb_wr_data_o (sb_wr_data),
     .dreq_valid_o (dreq_valid), .dreq_ready_i (dreq_ready), .dreq_beat_o (dreq_beat),
     .dreq_count_o (dreq_count), .dbeat_valid_i (dbeat_valid), .dbeat_ready_o (dbeat_ready),
-    .dbeat_data_i (dbeat_data), .beat_fire_o (beat_fire)
+    .dbeat_data_i (dbeat_data), .beat_fire_o (beat_fire),
+    .act_rd_o (act_rd), .act_rd_addr_o (act_rd_addr), .act_rd_data_i (act_rd_data_q),
+    .act_wr_o (act_wr), .act_wr_addr_o (act_wr_addr), .act_wr_data_o (act_wr_data)
   );
 
   cd_dram_bundle #(.Lanes(Lanes), .Bundles(Bundles)) u_dram (
@@ -61,6 +68,8 @@ module cd_pim_tb
     if (sb_rd) begin
       for (int w = 0; w < Lanes / 4; w++) sb_rd_data_q[w*64 +: 64] <= cd_sbuf_read64(sb_rd_addr + w * 8);
     end
+    if (act_rd) act_rd_data_q <= 32'(cd_sbuf_read64(act_rd_addr));
+    if (act_wr) cd_sbuf_write16(act_wr_addr, act_wr_data);
     if (sb_wr) begin
       for (int t = 0; t < Tokens; t++) begin
         if (sb_wr_mask[t]) cd_sbuf_write32(sb_wr_addr + t * sb_wr_stride, sb_wr_data[t*32 +: 32]);
@@ -74,7 +83,7 @@ module cd_pim_tb
       progress_q <= '0;
     end else begin
       if (instr_valid && instr_ready) pc_q <= pc_q + 1;
-      progress_q <= progress_q + 32'(beat_fire) + 32'(sb_rd) + 32'(retire) + 32'(instr_valid && instr_ready);
+      progress_q <= progress_q + 32'(beat_fire) + 32'(sb_rd) + 32'(act_rd) + 32'(act_wr) + 32'(retire) + 32'(instr_valid && instr_ready);
     end
   end
   assign progress_o = progress_q;
