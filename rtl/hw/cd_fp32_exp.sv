@@ -2,7 +2,7 @@
 // exp(x) in binary32 from binary32 adds and multiplies only (so the golden model repeats it op for op):
 // x*log2(e) rounded to n by the 1.5*2^23 trick, two-step Cody-Waite reduction r = x - n*ln2, a degree-6
 // Taylor polynomial in Horner form, then 2^n into the exponent. Results below 2^-126 flush to +0 and
-// above 2^128 go to +inf. Accuracy (ExpAccuracyTests): within 2 ulp of exp for x in [-87, 88].
+// above 2^128 go to +inf. Accuracy (FpUnitsRtlTests): within 3 ulp of exp for x in [-87, 88] (measured worst 2.96).
 module cd_fp32_exp (
   input  logic [31:0] x_i,
   output logic [31:0] y_o
