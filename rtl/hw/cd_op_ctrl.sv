@@ -121,7 +121,7 @@ module cd_op_ctrl
   assign ibuf_data_o  = pend_zero_q ? '0 : sb_rd_data_i;
 
   // Weight stream of each tile: contiguous in the K-tile-major layout.
-  assign dreq_valid_o = state_q != StIdle && !rq_done_q;
+  assign dreq_valid_o = (state_q == StLoad || state_q == StStream || state_q == StDrain) && !rq_done_q;
   assign dreq_beat_o  = ins_q.weight_addr / (Lanes * 2) + (rq_kt_q * KtMax * ins_q.n + rq_n0 * rq_kt_len) / Lanes;
   assign dreq_count_o = rq_nt_len * (rq_kt_len / Lanes);
 

@@ -41,7 +41,7 @@ public static class PimSimulator
                 throw new RtlWatchdogException(
                     $"watchdog: {cfg.Name} simulation ran past its {opts.WallTimeout.TotalSeconds:0} s wall-clock limit and was stopped");
             }
-            string why = FirstLine(r.StandardError);
+            string why = FirstLine(r.StandardError + "\n" + r.StandardOutput);
             return r.ExitCode switch
             {
                 0 => PimJob.ReadResult(outPath),
