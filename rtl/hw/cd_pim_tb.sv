@@ -36,12 +36,16 @@ module cd_pim_tb
   logic [31:0]          act_rd_addr, act_wr_addr, act_rd_data_q;
   logic [15:0]          act_wr_data;
 
-  always_comb begin
+  // The instruction at pc_q, fetched once per pc (a DPI call per evaluation would dominate run time).
+  logic [InstrWidth-1:0] instr_q;
+  logic [31:0]           count_q;
+  function automatic logic [InstrWidth-1:0] fetch(logic [31:0] pc);
     logic [InstrWidth-1:0] bits;
-    for (int w = 0; w < InstrWords; w++) bits[w*32 +: 32] = cd_instr_word(pc_q, w);
-    instr = instr_t'(bits);
-  end
-  assign instr_valid = pc_q < cd_instr_count();
+    for (int w = 0; w < InstrWords; w++) bits[w*32 +: 32] = cd_instr_word(pc, w);
+    return bits;
+  endfunction
+  assign instr       = instr_t'(instr_q);
+  assign instr_valid = pc_q < count_q;
   assign done_o      = !instr_valid && idle;
 
   cd_pim_top #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows), .SmMaxLen(SmMaxLen)) u_top (
@@ -81,8 +85,13 @@ module cd_pim_tb
     if (!rst_ni) begin
       pc_q <= '0;
       progress_q <= '0;
+      count_q <= cd_instr_count();
+      instr_q <= fetch(0);
     end else begin
-      if (instr_valid && instr_ready) pc_q <= pc_q + 1;
+      if (instr_valid && instr_ready) begin
+        pc_q <= pc_q + 1;
+        instr_q <= fetch(pc_q + 1);
+      end
       progress_q <= progress_q + 32'(beat_fire) + 32'(sb_rd) + 32'(act_rd) + 32'(act_wr) + 32'(retire) + 32'(instr_valid && instr_ready);
     end
   end

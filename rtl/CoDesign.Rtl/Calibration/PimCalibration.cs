@@ -77,7 +77,7 @@ public static class PimCalibration
             if (!r.BitExactVsGolden) throw new RtlException($"{s.Label}: RTL is not bit-exact against the golden model");
             measured.Add((s, r, ideal.Seconds(Counts(s, modules), DataType.Fp16)));
         }
-        // Least squares on rtl = overhead + ideal / efficiency: both terms are what the hooks express.
+        // rtl = overhead + ideal / efficiency: both terms are what the processor's hooks express.
         var (a, b) = Fit(measured.Select(m => (m.Ideal, m.R.Seconds)).ToList());
         double eff = Math.Clamp(1 / b, 0.01, 1), overhead = Math.Max(0, a);
         var calibrated = hw.Clone();
@@ -96,17 +96,30 @@ public static class PimCalibration
         return new CalibrationResult(rows, eff, overhead, calibrated);
     }
 
-    /// <summary>Ordinary least squares y = a + b x, weighted by 1/y^2 so that every shape's relative error counts alike.</summary>
+    /// <summary>
+    /// Minimax fit of y = a + b x over the shapes: the (a &gt;= 0, b) with the smallest worst relative error,
+    /// since the target is a bound on every shape, not a small average. For a fixed a the best b balances
+    /// the largest over- and under-estimate, so a one-dimensional scan over a suffices.
+    /// </summary>
     static (double A, double B) Fit(List<(double X, double Y)> p)
     {
-        double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-        foreach (var (x, y) in p)
+        double bestA = 0, bestB = 1, bestErr = double.PositiveInfinity;
+        double aMax = p.Min(q => q.Y);
+        for (int i = 0; i <= 2000; i++)
         {
-            double w = 1 / (y * y);
-            sw += w; sx += w * x; sy += w * y; sxx += w * x * x; sxy += w * x * y;
+            double a = aMax * i / 2000;
+            // r_i(b) = (a + b x_i) / y_i - 1 is increasing in b; balance max r = -min r.
+            double lo = 0, hi = 10;
+            for (int it = 0; it < 100; it++)
+            {
+                double mid = (lo + hi) / 2;
+                double rMax = p.Max(q => (a + mid * q.X) / q.Y - 1), rMin = p.Min(q => (a + mid * q.X) / q.Y - 1);
+                if (rMax + rMin > 0) hi = mid; else lo = mid;
+            }
+            double b = (lo + hi) / 2;
+            double err = p.Max(q => Math.Abs((a + b * q.X) / q.Y - 1));
+            if (err < bestErr) (bestErr, bestA, bestB) = (err, a, b);
         }
-        double det = sw * sxx - sx * sx;
-        if (Math.Abs(det) < 1e-300) return (0, sy / sx);
-        return ((sxx * sy - sx * sxy) / det, (sw * sxy - sx * sy) / det);
+        return (bestA, bestB);
     }
 }
