@@ -9,7 +9,8 @@ module cd_pim_tb
   parameter int unsigned IbufRows = 64,
   parameter int unsigned ObufRows = 64,
   parameter int unsigned Bundles  = 1,
-  parameter int unsigned SmMaxLen = 1024
+  parameter int unsigned SmMaxLen = 1024,
+  parameter int unsigned ActUnits = 1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -48,7 +49,8 @@ module cd_pim_tb
   assign instr_valid = pc_q < count_q;
   assign done_o      = !instr_valid && idle;
 
-  cd_pim_top #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows), .SmMaxLen(SmMaxLen)) u_top (
+  cd_pim_top #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows), .SmMaxLen(SmMaxLen),
+               .ActUnits(ActUnits)) u_top (
     .clk_i, .rst_ni, .instr_valid_i (instr_valid), .instr_ready_o (instr_ready), .instr_i (instr),
     .idle_o (idle), .err_o, .retire_o (retire),
     .sb_rd_o (sb_rd), .sb_rd_addr_o (sb_rd_addr), .sb_rd_data_i (sb_rd_data_q),

@@ -8,7 +8,10 @@ module cd_pim_top
   parameter int unsigned Tokens   = 2,
   parameter int unsigned IbufRows = 64,
   parameter int unsigned ObufRows = 64,
-  parameter int unsigned SmMaxLen = 1024
+  parameter int unsigned SmMaxLen = 1024,
+  // 0 leaves out the softmax and activation units (GEMM-only builds simulate several times faster,
+  // since Verilator evaluates every unit's combinational logic each cycle, busy or not).
+  parameter int unsigned ActUnits = 1
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -73,24 +76,36 @@ module cd_pim_top
     .act_in_o (act_in), .act_out_o (act_out), .act_busy_i (sm_busy || silu_busy)
   );
 
-  cd_softmax #(.MaxLen(SmMaxLen)) u_softmax (
-    .clk_i, .rst_ni, .start_i (sm_start), .rows_i (act_rows), .len_i (act_len), .in_addr_i (act_in),
-    .out_addr_i (act_out), .busy_o (sm_busy), .rd_o (sm_rd), .rd_addr_o (sm_rd_addr), .rd_data_i (act_rd_data_i),
-    .wr_o (sm_wr), .wr_addr_o (sm_wr_addr), .wr_data_o (sm_wr_data)
-  );
+  if (ActUnits != 0) begin : g_act
+    cd_softmax #(.MaxLen(SmMaxLen)) u_softmax (
+      .clk_i, .rst_ni, .start_i (sm_start), .rows_i (act_rows), .len_i (act_len), .in_addr_i (act_in),
+      .out_addr_i (act_out), .busy_o (sm_busy), .rd_o (sm_rd), .rd_addr_o (sm_rd_addr), .rd_data_i (act_rd_data_i),
+      .wr_o (sm_wr), .wr_addr_o (sm_wr_addr), .wr_data_o (sm_wr_data)
+    );
 
-  cd_silu u_silu (
-    .clk_i, .rst_ni, .start_i (silu_start), .count_i (act_len), .in_addr_i (act_in), .out_addr_i (act_out),
-    .busy_o (silu_busy), .rd_o (silu_rd), .rd_addr_o (silu_rd_addr), .rd_data_i (act_rd_data_i),
-    .wr_o (silu_wr), .wr_addr_o (silu_wr_addr), .wr_data_o (silu_wr_data)
-  );
+    cd_silu u_silu (
+      .clk_i, .rst_ni, .start_i (silu_start), .count_i (act_len), .in_addr_i (act_in), .out_addr_i (act_out),
+      .busy_o (silu_busy), .rd_o (silu_rd), .rd_addr_o (silu_rd_addr), .rd_data_i (act_rd_data_i),
+      .wr_o (silu_wr), .wr_addr_o (silu_wr_addr), .wr_data_o (silu_wr_data)
+    );
 
-  // The controller runs one unit at a time, so their stack-buffer ports can share one.
-  assign act_rd_o      = sm_rd || silu_rd;
-  assign act_rd_addr_o = sm_rd ? sm_rd_addr : silu_rd_addr;
-  assign act_wr_o      = sm_wr || silu_wr;
-  assign act_wr_addr_o = sm_wr ? sm_wr_addr : silu_wr_addr;
-  assign act_wr_data_o = sm_wr ? sm_wr_data : silu_wr_data;
+    // The controller runs one unit at a time, so their stack-buffer ports can share one.
+    assign act_rd_o      = sm_rd || silu_rd;
+    assign act_rd_addr_o = sm_rd ? sm_rd_addr : silu_rd_addr;
+    assign act_wr_o      = sm_wr || silu_wr;
+    assign act_wr_addr_o = sm_wr ? sm_wr_addr : silu_wr_addr;
+    assign act_wr_data_o = sm_wr ? sm_wr_data : silu_wr_data;
+  end else begin : g_no_act
+    // Without the units the controller still decodes their opcodes; they finish at once and write nothing.
+    assign {sm_busy, silu_busy, act_rd_o, act_wr_o} = '0;
+    assign {act_rd_addr_o, act_wr_addr_o, act_wr_data_o} = '0;
+    logic unused_act;
+    assign unused_act = ^{sm_start, silu_start, act_rows, act_len, act_in, act_out, act_rd_data_i,
+                          sm_rd, silu_rd, sm_wr, silu_wr, sm_rd_addr, silu_rd_addr, sm_wr_addr, silu_wr_addr,
+                          sm_wr_data, silu_wr_data};
+    assign {sm_rd, silu_rd, sm_wr, silu_wr, sm_rd_addr, silu_rd_addr, sm_wr_addr, silu_wr_addr,
+            sm_wr_data, silu_wr_data} = '0;
+  end
 
   cd_gemm #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows)) u_gemm (
     .clk_i, .rst_ni,

@@ -13,7 +13,7 @@ public class SoftmaxRtlTests
     public async Task Build()
     {
         VerilatorFixture.RequireVerilator();
-        await VerilatorBuild.EnsureBuiltAsync(VerilatorModel.Pim(VerilatorFixture.Ci(), trace: false));
+        await VerilatorBuild.EnsureBuiltAsync(VerilatorModel.Pim(VerilatorFixture.Ci(), trace: false, actUnits: true));
     }
 
     [TestCase(1, 1, 1)]
