@@ -5,7 +5,6 @@ module cd_fp16_mul (
   input  logic [15:0] b_i,
   output logic [31:0] p_o
 );
-  import cd_pkg::*;
 
   logic        sign;
   logic        a_nan, b_nan, a_inf, b_inf, a_zero, b_zero;
@@ -34,7 +33,7 @@ module cd_fp16_mul (
     exp_p = 9'(lead) + 9'(xa) + 9'(xb) + 9'd77;
     norm  = prod << (5'd21 - lead);
     if (a_nan || b_nan || (a_inf && b_zero) || (b_inf && a_zero)) begin
-      p_o = Fp32QNaN;
+      p_o = cd_pkg::Fp32QNaN;
     end else if (a_inf || b_inf) begin
       p_o = {sign, 8'hff, 23'b0};
     end else if (a_zero || b_zero) begin

@@ -5,7 +5,6 @@ module cd_fp32_add (
   input  logic [31:0] b_i,
   output logic [31:0] s_o
 );
-  import cd_pkg::*;
 
   logic        a_nan, b_nan, a_inf, b_inf;
   logic [31:0] hi_op, lo_op;
@@ -69,7 +68,7 @@ module cd_fp32_add (
     packed_res = {e[7:0], norm[25:3]} + {30'b0, round_up};
 
     if (a_nan || b_nan || (a_inf && b_inf && (a_i[31] != b_i[31]))) begin
-      s_o = Fp32QNaN;
+      s_o = cd_pkg::Fp32QNaN;
     end else if (a_inf) begin
       s_o = a_i;
     end else if (b_inf) begin

@@ -53,8 +53,8 @@ module cd_gemm #(
   logic [31:0]         acc_d  [Tokens];
   logic [31:0]         acc_q  [Tokens];
 
-  assign ctl_in = '{valid: beat_valid_i, first: beat_first_i, last: beat_last_i,
-                    zero_init: beat_zero_init_i, final_tile: beat_final_i, orow: beat_orow_i};
+  // Concatenation in field order (an assignment pattern would be neater, but yosys 0.23 rejects it).
+  assign ctl_in = {beat_valid_i, beat_first_i, beat_last_i, beat_zero_init_i, beat_final_i, beat_orow_i};
 
   ////////////////////
   // Input buffer   //
@@ -122,10 +122,12 @@ module cd_gemm #(
   ////////////////////
   // A row that starts must be the first of its K tile: a partial-sum read of a row still in flight
   // would race the write in stage C.
+`ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni && ctl_a_q.valid && ctl_a_q.first && ctl_b_q.valid && !ctl_b_q.last) begin
       $error("cd_gemm: a new row started before the previous row's last beat");
     end
   end
+`endif
 
 endmodule

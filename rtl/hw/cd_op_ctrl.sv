@@ -10,6 +10,7 @@ module cd_op_ctrl
   parameter  int unsigned Tokens   = 2,
   parameter  int unsigned IbufRows = 64,
   parameter  int unsigned ObufRows = 64,
+  parameter  int unsigned SmMaxLen = 1024,
   localparam int unsigned TokW     = (Tokens > 1) ? $clog2(Tokens) : 1,
   localparam int unsigned IrowW    = (IbufRows > 1) ? $clog2(IbufRows) : 1,
   localparam int unsigned OrowW    = (ObufRows > 1) ? $clog2(ObufRows) : 1,
@@ -55,9 +56,17 @@ module cd_op_ctrl
   input  logic                 res_valid_i,
   input  logic [OrowW-1:0]     res_orow_i,
   input  logic [Tokens*32-1:0] res_data_i,
-  input  logic                 gemm_busy_i
+  input  logic                 gemm_busy_i,
+  // softmax and activation units: one at a time, started with the instruction's fields
+  output logic                 sm_start_o,
+  output logic                 silu_start_o,
+  output logic [31:0]          act_rows_o,
+  output logic [31:0]          act_len_o,
+  output logic [31:0]          act_in_o,
+  output logic [31:0]          act_out_o,
+  input  logic                 act_busy_i
 );
-  typedef enum logic [2:0] { StIdle, StLoad, StStream, StDrain } state_e;
+  typedef enum logic [2:0] { StIdle, StLoad, StStream, StDrain, StActStart, StActWait } state_e;
 
   state_e      state_q, state_d;
   instr_t      ins_q;
@@ -86,8 +95,13 @@ module cd_op_ctrl
     rq_n0     = rq_nt_q * ObufRows;
     rq_kt_len = ((rq_kt_q + 1) * KtMax <= ins_q.k) ? KtMax : ins_q.k - rq_kt_q * KtMax;
     rq_nt_len = (rq_n0 + ObufRows <= ins_q.n) ? ObufRows : ins_q.n - rq_n0;
-    instr_ok = instr_i.opcode == OpGemm && instr_i.m != 0 && instr_i.k != 0 && instr_i.n != 0
-            && instr_i.k % Lanes == 0 && instr_i.weight_addr % (Lanes * 2) == 0;
+    unique case (instr_i.opcode)
+      OpGemm:    instr_ok = instr_i.m != 0 && instr_i.k != 0 && instr_i.n != 0
+                         && instr_i.k % Lanes == 0 && instr_i.weight_addr % (Lanes * 2) == 0;
+      OpSoftmax: instr_ok = instr_i.m != 0 && instr_i.k != 0 && instr_i.k <= SmMaxLen;
+      OpSilu:    instr_ok = instr_i.m != 0 && instr_i.k != 0;
+      default:   instr_ok = 1'b0;
+    endcase
   end
 
   // Instruction intake.
@@ -107,7 +121,7 @@ module cd_op_ctrl
   assign ibuf_data_o  = pend_zero_q ? '0 : sb_rd_data_i;
 
   // Weight stream of each tile: contiguous in the K-tile-major layout.
-  assign dreq_valid_o = state_q != StIdle && !rq_done_q;
+  assign dreq_valid_o = (state_q == StLoad || state_q == StStream || state_q == StDrain) && !rq_done_q;
   assign dreq_beat_o  = ins_q.weight_addr / (Lanes * 2) + (rq_kt_q * KtMax * ins_q.n + rq_n0 * rq_kt_len) / Lanes;
   assign dreq_count_o = rq_nt_len * (rq_kt_len / Lanes);
 
@@ -131,12 +145,22 @@ module cd_op_ctrl
 
   logic tile_last;
   assign tile_last = kt_q + 1 == ktiles_q && nt_q + 1 == ntiles_q && p_q + 1 == passes_q;
-  assign retire_o  = state_q == StDrain && !gemm_busy_i && tile_last;
+  assign retire_o  = (state_q == StDrain && !gemm_busy_i && tile_last) || (state_q == StActWait && !act_busy_i);
+
+  assign sm_start_o   = state_q == StActStart && ins_q.opcode == OpSoftmax;
+  assign silu_start_o = state_q == StActStart && ins_q.opcode == OpSilu;
+  assign act_rows_o   = ins_q.m;
+  // SiLU is element-wise: the whole m x k block is one run.
+  assign act_len_o    = (ins_q.opcode == OpSilu) ? ins_q.m * ins_q.k : ins_q.k;
+  assign act_in_o     = ins_q.input_addr;
+  assign act_out_o    = ins_q.output_addr;
 
   always_comb begin
     state_d = state_q;
     unique case (state_q)
-      StIdle:   if (instr_valid_i && instr_ok) state_d = StLoad;
+      StIdle:   if (instr_valid_i && instr_ok) state_d = (instr_i.opcode == OpGemm) ? StLoad : StActStart;
+      StActStart: state_d = StActWait;
+      StActWait:  if (!act_busy_i) state_d = StIdle;
       StLoad:   if (ld_done) state_d = StStream;
       StStream: if (beat_valid_o && beat_last_o && st_i_q + 1 == nt_len) state_d = StDrain;
       StDrain:  if (!gemm_busy_i) state_d = tile_last ? StIdle : StLoad;
@@ -228,6 +252,7 @@ module cd_op_ctrl
   ////////////////////
   // Assertions     //
   ////////////////////
+`ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni && dreq_valid_o && dreq_ready_i && dreq_count_o == 0) begin
       $error("cd_op_ctrl: empty weight stream requested");
@@ -236,5 +261,6 @@ module cd_op_ctrl
       $error("cd_op_ctrl: beat beyond the tile's rows");
     end
   end
+`endif
 
 endmodule

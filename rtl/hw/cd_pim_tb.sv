@@ -8,7 +8,9 @@ module cd_pim_tb
   parameter int unsigned Tokens   = 2,
   parameter int unsigned IbufRows = 64,
   parameter int unsigned ObufRows = 64,
-  parameter int unsigned Bundles  = 1
+  parameter int unsigned Bundles  = 1,
+  parameter int unsigned SmMaxLen = 1024,
+  parameter int unsigned ActUnits = 1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -21,6 +23,7 @@ module cd_pim_tb
   import "DPI-C" function int unsigned cd_instr_word(input int unsigned idx, input int unsigned word);
   import "DPI-C" function longint unsigned cd_sbuf_read64(input int unsigned byte_addr);
   import "DPI-C" function void cd_sbuf_write32(input int unsigned byte_addr, input int unsigned value);
+  import "DPI-C" function void cd_sbuf_write16(input int unsigned byte_addr, input shortint unsigned value);
 
   logic                 instr_valid, instr_ready, idle, retire;
   instr_t               instr;
@@ -30,16 +33,24 @@ module cd_pim_tb
   logic [Lanes*16-1:0]  sb_rd_data_q, dbeat_data;
   logic [Tokens-1:0]    sb_wr_mask;
   logic [Tokens*32-1:0] sb_wr_data;
+  logic                 act_rd, act_wr;
+  logic [31:0]          act_rd_addr, act_wr_addr, act_rd_data_q;
+  logic [15:0]          act_wr_data;
 
-  always_comb begin
+  // The instruction at pc_q, fetched once per pc (a DPI call per evaluation would dominate run time).
+  logic [InstrWidth-1:0] instr_q;
+  logic [31:0]           count_q;
+  function automatic logic [InstrWidth-1:0] fetch(logic [31:0] pc);
     logic [InstrWidth-1:0] bits;
-    for (int w = 0; w < InstrWords; w++) bits[w*32 +: 32] = cd_instr_word(pc_q, w);
-    instr = instr_t'(bits);
-  end
-  assign instr_valid = pc_q < cd_instr_count();
+    for (int w = 0; w < InstrWords; w++) bits[w*32 +: 32] = cd_instr_word(pc, w);
+    return bits;
+  endfunction
+  assign instr       = instr_t'(instr_q);
+  assign instr_valid = pc_q < count_q;
   assign done_o      = !instr_valid && idle;
 
-  cd_pim_top #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows)) u_top (
+  cd_pim_top #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows), .SmMaxLen(SmMaxLen),
+               .ActUnits(ActUnits)) u_top (
     .clk_i, .rst_ni, .instr_valid_i (instr_valid), .instr_ready_o (instr_ready), .instr_i (instr),
     .idle_o (idle), .err_o, .retire_o (retire),
     .sb_rd_o (sb_rd), .sb_rd_addr_o (sb_rd_addr), .sb_rd_data_i (sb_rd_data_q),
@@ -47,7 +58,9 @@ module cd_pim_tb
     .sb_wr_mask_o (sb_wr_mask), .sb_wr_data_o (sb_wr_data),
     .dreq_valid_o (dreq_valid), .dreq_ready_i (dreq_ready), .dreq_beat_o (dreq_beat),
     .dreq_count_o (dreq_count), .dbeat_valid_i (dbeat_valid), .dbeat_ready_o (dbeat_ready),
-    .dbeat_data_i (dbeat_data), .beat_fire_o (beat_fire)
+    .dbeat_data_i (dbeat_data), .beat_fire_o (beat_fire),
+    .act_rd_o (act_rd), .act_rd_addr_o (act_rd_addr), .act_rd_data_i (act_rd_data_q),
+    .act_wr_o (act_wr), .act_wr_addr_o (act_wr_addr), .act_wr_data_o (act_wr_data)
   );
 
   cd_dram_bundle #(.Lanes(Lanes), .Bundles(Bundles)) u_dram (
@@ -61,6 +74,8 @@ module cd_pim_tb
     if (sb_rd) begin
       for (int w = 0; w < Lanes / 4; w++) sb_rd_data_q[w*64 +: 64] <= cd_sbuf_read64(sb_rd_addr + w * 8);
     end
+    if (act_rd) act_rd_data_q <= 32'(cd_sbuf_read64(act_rd_addr));
+    if (act_wr) cd_sbuf_write16(act_wr_addr, act_wr_data);
     if (sb_wr) begin
       for (int t = 0; t < Tokens; t++) begin
         if (sb_wr_mask[t]) cd_sbuf_write32(sb_wr_addr + t * sb_wr_stride, sb_wr_data[t*32 +: 32]);
@@ -72,9 +87,14 @@ module cd_pim_tb
     if (!rst_ni) begin
       pc_q <= '0;
       progress_q <= '0;
+      count_q <= cd_instr_count();
+      instr_q <= fetch(0);
     end else begin
-      if (instr_valid && instr_ready) pc_q <= pc_q + 1;
-      progress_q <= progress_q + 32'(beat_fire) + 32'(sb_rd) + 32'(retire) + 32'(instr_valid && instr_ready);
+      if (instr_valid && instr_ready) begin
+        pc_q <= pc_q + 1;
+        instr_q <= fetch(pc_q + 1);
+      end
+      progress_q <= progress_q + 32'(beat_fire) + 32'(sb_rd) + 32'(act_rd) + 32'(act_wr) + 32'(retire) + 32'(instr_valid && instr_ready);
     end
   end
   assign progress_o = progress_q;

@@ -7,7 +7,11 @@ module cd_pim_top
   parameter int unsigned Lanes    = 8,
   parameter int unsigned Tokens   = 2,
   parameter int unsigned IbufRows = 64,
-  parameter int unsigned ObufRows = 64
+  parameter int unsigned ObufRows = 64,
+  parameter int unsigned SmMaxLen = 1024,
+  // 0 leaves out the softmax and activation units (GEMM-only builds simulate several times faster,
+  // since Verilator evaluates every unit's combinational logic each cycle, busy or not).
+  parameter int unsigned ActUnits = 1
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -32,7 +36,14 @@ module cd_pim_top
   input  logic                 dbeat_valid_i,
   output logic                 dbeat_ready_o,
   input  logic [Lanes*16-1:0]  dbeat_data_i,
-  output logic                 beat_fire_o
+  output logic                 beat_fire_o,
+  // softmax / activation units' stack-buffer port: binary32 reads (one-cycle latency), binary16 writes
+  output logic                 act_rd_o,
+  output logic [31:0]          act_rd_addr_o,
+  input  logic [31:0]          act_rd_data_i,
+  output logic                 act_wr_o,
+  output logic [31:0]          act_wr_addr_o,
+  output logic [15:0]          act_wr_data_o
 );
   localparam int unsigned TokW  = (Tokens > 1) ? $clog2(Tokens) : 1;
   localparam int unsigned IrowW = (IbufRows > 1) ? $clog2(IbufRows) : 1;
@@ -45,8 +56,13 @@ module cd_pim_top
   logic [OrowW-1:0]     beat_orow, res_orow;
   logic                 res_valid, gemm_busy;
   logic [Tokens*32-1:0] res_data;
+  logic                 sm_start, silu_start, sm_busy, silu_busy;
+  logic [31:0]          act_rows, act_len, act_in, act_out;
+  logic                 sm_rd, silu_rd, sm_wr, silu_wr;
+  logic [31:0]          sm_rd_addr, silu_rd_addr, sm_wr_addr, silu_wr_addr;
+  logic [15:0]          sm_wr_data, silu_wr_data;
 
-  cd_op_ctrl #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows)) u_ctrl (
+  cd_op_ctrl #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows), .SmMaxLen(SmMaxLen)) u_ctrl (
     .clk_i, .rst_ni, .instr_valid_i, .instr_ready_o, .instr_i, .idle_o, .err_o, .retire_o,
     .sb_rd_o, .sb_rd_addr_o, .sb_rd_data_i,
     .sb_wr_o, .sb_wr_addr_o, .sb_wr_stride_o, .sb_wr_mask_o, .sb_wr_data_o,
@@ -55,8 +71,41 @@ module cd_pim_top
     .beat_valid_o (beat_valid), .beat_row_o (beat_row), .beat_first_o (beat_first),
     .beat_last_o (beat_last), .beat_zero_init_o (beat_zero_init), .beat_final_o (beat_final),
     .beat_orow_o (beat_orow), .res_valid_i (res_valid), .res_orow_i (res_orow), .res_data_i (res_data),
-    .gemm_busy_i (gemm_busy)
+    .gemm_busy_i (gemm_busy),
+    .sm_start_o (sm_start), .silu_start_o (silu_start), .act_rows_o (act_rows), .act_len_o (act_len),
+    .act_in_o (act_in), .act_out_o (act_out), .act_busy_i (sm_busy || silu_busy)
   );
+
+  if (ActUnits != 0) begin : g_act
+    cd_softmax #(.MaxLen(SmMaxLen)) u_softmax (
+      .clk_i, .rst_ni, .start_i (sm_start), .rows_i (act_rows), .len_i (act_len), .in_addr_i (act_in),
+      .out_addr_i (act_out), .busy_o (sm_busy), .rd_o (sm_rd), .rd_addr_o (sm_rd_addr), .rd_data_i (act_rd_data_i),
+      .wr_o (sm_wr), .wr_addr_o (sm_wr_addr), .wr_data_o (sm_wr_data)
+    );
+
+    cd_silu u_silu (
+      .clk_i, .rst_ni, .start_i (silu_start), .count_i (act_len), .in_addr_i (act_in), .out_addr_i (act_out),
+      .busy_o (silu_busy), .rd_o (silu_rd), .rd_addr_o (silu_rd_addr), .rd_data_i (act_rd_data_i),
+      .wr_o (silu_wr), .wr_addr_o (silu_wr_addr), .wr_data_o (silu_wr_data)
+    );
+
+    // The controller runs one unit at a time, so their stack-buffer ports can share one.
+    assign act_rd_o      = sm_rd || silu_rd;
+    assign act_rd_addr_o = sm_rd ? sm_rd_addr : silu_rd_addr;
+    assign act_wr_o      = sm_wr || silu_wr;
+    assign act_wr_addr_o = sm_wr ? sm_wr_addr : silu_wr_addr;
+    assign act_wr_data_o = sm_wr ? sm_wr_data : silu_wr_data;
+  end else begin : g_no_act
+    // Without the units the controller still decodes their opcodes; they finish at once and write nothing.
+    assign {sm_busy, silu_busy, act_rd_o, act_wr_o} = '0;
+    assign {act_rd_addr_o, act_wr_addr_o, act_wr_data_o} = '0;
+    logic unused_act;
+    assign unused_act = ^{sm_start, silu_start, act_rows, act_len, act_in, act_out, act_rd_data_i,
+                          sm_rd, silu_rd, sm_wr, silu_wr, sm_rd_addr, silu_rd_addr, sm_wr_addr, silu_wr_addr,
+                          sm_wr_data, silu_wr_data};
+    assign {sm_rd, silu_rd, sm_wr, silu_wr, sm_rd_addr, silu_rd_addr, sm_wr_addr, silu_wr_addr,
+            sm_wr_data, silu_wr_data} = '0;
+  end
 
   cd_gemm #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows)) u_gemm (
     .clk_i, .rst_ni,

@@ -8,14 +8,22 @@ public sealed record VerilatorModel(string Top, IReadOnlyList<string> Sources, I
     public string ExeName => "V" + Top;
 
     static readonly string[] Arithmetic = ["cd_pkg.sv", "cd_fp16_mul.sv", "cd_fp32_add.sv"];
+    static readonly string[] Binary32 = ["cd_fp32_mul.sv", "cd_fp32_exp.sv", "cd_fp32_recip.sv", "cd_fp32_to_fp16.sv"];
 
-    /// <summary>The GEMM slice with the bank-bundle model and DPI memories.</summary>
-    public static VerilatorModel Pim(PimConfig cfg, bool trace) => new("cd_pim_tb",
-        [.. Arithmetic.Concat(["cd_adder_tree.sv", "cd_pu.sv", "cd_gemm.sv", "cd_op_ctrl.sv", "cd_pim_top.sv",
-            "cd_dram_bundle.sv", "cd_pim_tb.sv"]).Select(RtlSources.HwFile),
+    /// <summary>The GEMM slice with the bank-bundle model and DPI memories; <paramref name="actUnits"/> adds
+    /// the softmax and activation units (a GEMM-only model simulates faster).</summary>
+    public static VerilatorModel Pim(PimConfig cfg, bool trace, bool actUnits) => new("cd_pim_tb",
+        [.. Arithmetic.Concat(Binary32).Concat(["cd_adder_tree.sv", "cd_pu.sv", "cd_gemm.sv", "cd_softmax.sv", "cd_silu.sv",
+            "cd_op_ctrl.sv", "cd_pim_top.sv", "cd_dram_bundle.sv", "cd_pim_tb.sv"]).Select(RtlSources.HwFile),
          Path.Combine(RtlSources.Harness, "pim", "pim_main.cc"),
          Path.Combine(RtlSources.Harness, "common", "sim_ctrl.cc")],
-        cfg.Parameters, trace);
+        [.. cfg.Parameters, $"ActUnits={(actUnits ? 1 : 0)}"], trace);
+
+    /// <summary>The binary32 units (mul, add, exp, reciprocal, to-binary16) side by side.</summary>
+    public static VerilatorModel FpUnits() => new("cd_fp_units",
+        [.. Arithmetic.Concat(Binary32).Concat(["cd_fp_units.sv"]).Select(RtlSources.HwFile),
+         Path.Combine(RtlSources.Harness, "fpu", "fpu_main.cc")],
+        [], false);
 
     /// <summary>A single MAC lane, for exhaustive and corner-case arithmetic checks.</summary>
     public static VerilatorModel MacLane() => new("cd_mac_lane",

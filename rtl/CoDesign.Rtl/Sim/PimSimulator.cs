@@ -3,6 +3,7 @@
 using CliWrap;
 using CliWrap.Buffered;
 using CoDesign.Rtl.Build;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Rtl.Sim;
 
@@ -16,7 +17,8 @@ public static class PimSimulator
         CancellationToken ct = default)
     {
         cfg.Validate();
-        var exe = await VerilatorBuild.EnsureBuiltAsync(VerilatorModel.Pim(cfg, opts.TracePath is not null), ct);
+        bool act = job.Program.Any(i => i.Opcode is PimOpcode.Softmax or PimOpcode.Silu);
+        var exe = await VerilatorBuild.EnsureBuiltAsync(VerilatorModel.Pim(cfg, opts.TracePath is not null, act), ct);
         var work = Directory.CreateTempSubdirectory("codesign-pim-");
         try
         {
@@ -41,7 +43,7 @@ public static class PimSimulator
                 throw new RtlWatchdogException(
                     $"watchdog: {cfg.Name} simulation ran past its {opts.WallTimeout.TotalSeconds:0} s wall-clock limit and was stopped");
             }
-            string why = FirstLine(r.StandardError);
+            string why = FirstLine(r.StandardError + "\n" + r.StandardOutput);
             return r.ExitCode switch
             {
                 0 => PimJob.ReadResult(outPath),

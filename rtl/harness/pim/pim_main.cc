@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Harness of cd_pim_tb: reads a binary job (instructions, DRAM image, stack-buffer image), runs the model to
 // completion and writes the stack buffer back with cycle and DRAM-command counts (framing: PimJob.cs).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -34,7 +35,7 @@ bool Read(std::ifstream& in, T* v) {
 
 uint64_t Load64(const std::vector<uint8_t>& mem, uint64_t addr) {
   uint64_t v = 0;
-  if (addr + 8 <= mem.size()) std::memcpy(&v, mem.data() + addr, 8);
+  if (addr < mem.size()) std::memcpy(&v, mem.data() + addr, std::min<uint64_t>(8, mem.size() - addr));
   return v;
 }
 
@@ -50,6 +51,9 @@ extern "C" unsigned long long cd_dram_read64(unsigned long long addr) { return L
 extern "C" unsigned long long cd_sbuf_read64(unsigned int addr) { return Load64(g_job.sbuf, addr); }
 extern "C" void cd_sbuf_write32(unsigned int addr, unsigned int value) {
   if (static_cast<uint64_t>(addr) + 4 <= g_job.sbuf.size()) std::memcpy(g_job.sbuf.data() + addr, &value, 4);
+}
+extern "C" void cd_sbuf_write16(unsigned int addr, unsigned short value) {
+  if (static_cast<uint64_t>(addr) + 2 <= g_job.sbuf.size()) std::memcpy(g_job.sbuf.data() + addr, &value, 2);
 }
 extern "C" void cd_dram_cmd(unsigned long long cycle, unsigned int kind, unsigned int bundle,
                             unsigned int row, unsigned int col) {

@@ -14,8 +14,8 @@ public class GemmRtlTests
     public async Task Build()
     {
         VerilatorFixture.RequireVerilator();
-        await VerilatorBuild.EnsureBuiltAsync(VerilatorModel.Pim(VerilatorFixture.Ci(), trace: false));
-        await VerilatorBuild.EnsureBuiltAsync(VerilatorModel.Pim(VerilatorFixture.Ci(2), trace: false));
+        await VerilatorBuild.EnsureBuiltAsync(VerilatorModel.Pim(VerilatorFixture.Ci(), trace: false, actUnits: false));
+        await VerilatorBuild.EnsureBuiltAsync(VerilatorModel.Pim(VerilatorFixture.Ci(2), trace: false, actUnits: false));
     }
 
     // CI config: 8 lanes, 2 PUs, K tiles of 64, N tiles of 32 -> these shapes cover one and many
@@ -95,8 +95,8 @@ public class GemmRtlTests
     [Test]
     public async Task BuildCache_IsKeyedBySourcesAndParameters()
     {
-        var a = VerilatorModel.Pim(VerilatorFixture.Ci(), false);
-        var b = VerilatorModel.Pim(VerilatorFixture.Ci() with { Tokens = 4 }, false);
+        var a = VerilatorModel.Pim(VerilatorFixture.Ci(), false, false);
+        var b = VerilatorModel.Pim(VerilatorFixture.Ci() with { Tokens = 4 }, false, false);
         Assert.That(VerilatorBuild.Key(a, "v"), Is.Not.EqualTo(VerilatorBuild.Key(b, "v")));
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var exe = await VerilatorBuild.EnsureBuiltAsync(a);

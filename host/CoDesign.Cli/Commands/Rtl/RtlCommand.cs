@@ -11,6 +11,10 @@ public static class RtlCommand
         var rtl = new Command("rtl", "Logic-PIM RTL: co-simulate operators with Verilator, synthesise, calibrate");
         rtl.Subcommands.Add(GemmCommand.Create(ctx, "gemv", "GEMV (few tokens) on one GEMM module", defaultTokens: 1));
         rtl.Subcommands.Add(GemmCommand.Create(ctx, "gemm", "GEMM (tokens in passes of --pus) on one GEMM module", defaultTokens: 32));
+        rtl.Subcommands.Add(SoftmaxCommand.Create(ctx));
+        rtl.Subcommands.Add(SoftmaxCommand.CreateAttention(ctx));
+        rtl.Subcommands.Add(SynthCommand.Create(ctx));
+        rtl.Subcommands.Add(CalibrateCommand.Create(ctx));
         return rtl;
     }
 }

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+// Synthesises a Logic-PIM unit with yosys (generic gates or an FPGA target) and counts what came out.
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CliWrap;
+using CliWrap.Buffered;
+using CoDesign.Rtl.Build;
+using CoDesign.Schema;
+
+namespace CoDesign.Rtl.Synth;
+
+/// <summary>Cell counts of one synthesis run.</summary>
+public sealed record SynthReport(string Unit, string Top, string Target, string Config, long Cells, long FlipFlops,
+    long Luts, long Dsps, IReadOnlyDictionary<string, long> CellTypes, double Seconds);
+
+public static partial class YosysSynth
+{
+    /// <summary>Synthesizable units: name → (top module, sources). The DRAM model and tb are behavioural.</summary>
+    static readonly Dictionary<string, (string Top, string[] Files)> Units = new()
+    {
+        ["mac"] = ("cd_mac_lane", ["cd_pkg.sv", "cd_fp16_mul.sv", "cd_fp32_add.sv", "cd_mac_lane.sv"]),
+        ["gemm"] = ("cd_gemm", ["cd_pkg.sv", "cd_fp16_mul.sv", "cd_fp32_add.sv", "cd_adder_tree.sv", "cd_pu.sv", "cd_gemm.sv"]),
+    };
+
+    public static IReadOnlyCollection<string> UnitNames => Units.Keys;
+
+    public static async Task<SynthReport> RunAsync(string unit, string target, PimConfig cfg, TimeSpan timeout,
+        CancellationToken ct = default)
+    {
+        if (!Units.TryGetValue(unit, out var u))
+            throw new InputException($"unknown unit '{unit}' (units: {string.Join(", ", Units.Keys)})");
+        string synth = target switch
+        {
+            "generic" => "synth -flatten",
+            "xilinx" => "synth_xilinx -flatten",
+            _ => throw new InputException($"unknown target '{target}' (generic, xilinx)"),
+        };
+        var yosys = ToolLocator.Require("yosys", "yosys");
+        var work = Directory.CreateTempSubdirectory("codesign-synth-");
+        try
+        {
+            string stat = Path.Combine(work.FullName, "stat.txt");
+            var files = string.Join(' ', u.Files.Select(f => RtlSources.HwFile(f)));
+            string chparam = u.Top == "cd_gemm"
+                ? $"chparam -set Lanes {cfg.Lanes} -set Tokens {cfg.Tokens} -set IbufRows {cfg.IbufRows} -set ObufRows {cfg.ObufRows} cd_gemm; "
+                : "";
+            string script = $"read_verilog -sv -DSYNTHESIS {files}; {chparam}hierarchy -top {u.Top}; {synth}; tee -q -o {stat} stat";
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(timeout);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            BufferedCommandResult r;
+            try
+            {
+                r = await CliWrap.Cli.Wrap(yosys).WithArguments(["-q", "-p", script]).WithWorkingDirectory(work.FullName)
+                    .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new RtlWatchdogException($"watchdog: yosys ran past {timeout.TotalSeconds:0} s on {unit} ({cfg.Name}); try a smaller --config");
+            }
+            if (r.ExitCode != 0 || !File.Exists(stat))
+            {
+                var err = (r.StandardError + r.StandardOutput).Split('\n').FirstOrDefault(l => l.Contains("ERROR")) ?? $"exit {r.ExitCode}";
+                throw new RtlException($"yosys failed on {unit}: {err.Trim()}");
+            }
+            var types = ParseCellTypes(File.ReadAllText(stat));
+            long Sum(Func<string, bool> f) => types.Where(kv => f(kv.Key)).Sum(kv => kv.Value);
+            return new SynthReport(unit, u.Top, target, cfg.Name, types.Values.Sum(),
+                FlipFlops: Sum(t => t.Contains("DFF") || Regex.IsMatch(t, "^FD[A-Z]*$")),
+                Luts: Sum(t => t.StartsWith("LUT", StringComparison.Ordinal)),
+                Dsps: Sum(t => t.StartsWith("DSP", StringComparison.Ordinal)),
+                types, sw.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Cell-type lines of the top's (last) statistics block: "     $_AND_      150".</summary>
+    public static Dictionary<string, long> ParseCellTypes(string stat)
+    {
+        int at = stat.LastIndexOf("Number of cells:", StringComparison.Ordinal);
+        if (at < 0) throw new RtlException("yosys printed no cell statistics");
+        var types = new Dictionary<string, long>();
+        foreach (var line in stat[at..].Split('\n').Skip(1))
+        {
+            var m = CellLine().Match(line);
+            if (!m.Success) { if (line.Trim().Length == 0) break; continue; }
+            types[m.Groups[1].Value] = long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+        }
+        return types;
+    }
+
+    [GeneratedRegex(@"^\s+(\S+)\s+(\d+)\s*$")]
+    private static partial Regex CellLine();
+}
