@@ -129,7 +129,7 @@ public class RtlCliTests
             File.WriteAllText(prompts, "3 1 4 1 5\n");
             int code = CodesignApp.Run(["run", "--model", "tiny-moe", "--backend", "rtl", "--prompts", prompts, "--max-new-tokens", "2"], o, e);
             Assert.That(code, Is.Zero, e.ToString());
-            Assert.That(o.ToString(), Does.Contain("PIM backend rtl").And.Contain("GEMMs simulated"));
+            Assert.That(o.ToString(), Does.Contain("PIM backend rtl").And.Contain("PIM programs simulated"));
         }
         finally { File.Delete(prompts); }
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Runs the calibration sweep and prints per-shape errors before and after fitting.
 using CoDesign.Reports;
+using CoDesign.Schema;
 using CoDesign.Rtl;
 using CoDesign.Rtl.Calibration;
 using CoDesign.Schema.Hardware;

@@ -79,7 +79,7 @@ public static class RunHandler
         foreach (var op in r.Ops) o.Add(op.Side, op.Op, op.Calls.ToString(), Units.Seconds(op.Seconds));
         o.Write(w);
         if (r.Rtl is { } sim)
-            w.WriteLine($"Logic-PIM RTL: {sim.Gemms} GEMMs simulated, {Units.Number(sim.Cycles)} cycles = {Units.Seconds(sim.SimulatedSeconds)} of PIM time at the module clock");
+            w.WriteLine($"Logic-PIM RTL: {sim.Gemms} PIM programs simulated, {Units.Number(sim.Cycles)} cycles = {Units.Seconds(sim.SimulatedSeconds)} of PIM time at the module clock");
         w.WriteLine($"{r.GeneratedTokens} tokens in {Units.Seconds(r.WallSeconds)} ({Units.Number(r.TokensPerSecond)} tokens/s); KV cache peak {Units.Bytes(r.PeakKvBytes)}, {Units.Bytes(r.KvBytesAtEnd)} left at the end");
     }
 }
