@@ -17,7 +17,8 @@ case "${1:-}" in
 pack)
   set -e
   rm -rf "$pack"
-  dotnet publish host/CoDesign.Cli -c Release -o "$pack/app" --nologo -v q
+  # linux-x64 only: ScottPlot's SkiaSharp ships natives for every platform (150 MB), and the GPU machines are linux-x64.
+  dotnet publish host/CoDesign.Cli -c Release -r linux-x64 --self-contained false -o "$pack/app" --nologo -v q
   dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
   ver="$(ls "$dotnet_root/shared/Microsoft.NETCore.App" | sort -V | tail -1)"
   # The runtime only (dotnet host + hostfxr + Microsoft.NETCore.App): the SDK is not needed to run the CLI.
