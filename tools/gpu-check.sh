@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GPU check for the ILGPU backend, in two halves (the GPU machines have no .NET and no network):
 #   tools/gpu-check.sh pack        on a dev machine: publish the CLI and pack the .NET runtime into gpu-pack/
-#                                  (git-ignored; carry it to the GPU machine, ~50 MB)
+#                                  (git-ignored; carry it to the GPU machine, ~48 MB)
 #   tools/gpu-check.sh run [OUT]   on the GPU machine (repository root): unpack the runtime, then
 #                                  1. validate the gpu backend (CUDA) against the float64 reference on tiny-moe and tiny-dense,
 #                                  2. run tiny-moe end to end on CUDA,
