@@ -174,8 +174,19 @@ module cd_dram_bundle #(
     end else if (now < next_ref[b]) begin
       if (can_act(b)) begin cmd_act(b, row); return; end
     end
+    // Pull a refresh in (JEDEC allows refreshing early) while the stream is busy in another bundle:
+    // the refresh then hides behind that bundle's row instead of stopping the stream later.
+    if (Bundles > 1 && nb != b && now >= next_ref[nb] - TRefi / 2) begin
+      if (open_q[nb] && can_pre(nb)) begin cmd_pre(nb); return; end
+      if (can_ref(nb)) begin
+        cd_dram_cmd(64'(now), CmdRef, nb, 0, 0);
+        ref_done[nb] = now + TRfc;
+        next_ref[nb] = next_ref[nb] + TRefi;
+        return;
+      end
+    end
     // Look ahead: open the stream's next row if it lives in another bundle.
-    if (Bundles > 1 && nb != b && nrg * LCols < col_end_q && now < next_ref[nb]) begin
+    if (Bundles > 1 && nb != b && nrg * LCols < col_end_q && now < next_ref[nb] - TRefi / 2) begin
       if (open_q[nb] && row_q[nb] != nrow && can_pre(nb)) begin cmd_pre(nb); return; end
       if (!open_q[nb] && can_act(nb)) begin cmd_act(nb, nrow); return; end
     end

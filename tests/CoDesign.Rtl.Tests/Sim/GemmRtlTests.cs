@@ -74,6 +74,18 @@ public class GemmRtlTests
         Assert.That(r.BandwidthUtilisation, Is.GreaterThan(0.8));
     }
 
+    /// <summary>The target, on the published module: a long GEMV at >= 90 % of the bank-bundle bandwidth.</summary>
+    [Test, Category("Slow")]
+    public async Task PublishedGemv_WithTwoBundles_ReachesNinetyPercentOfTheBandwidth()
+    {
+        var r = await GemmRunner.RunAsync(PimConfig.Published(2), GemmWorkload.Random(8, 4096, 512, 1), new PimRunOptions());
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.BandwidthUtilisation, Is.GreaterThanOrEqualTo(0.90));
+            Assert.That(r.Mismatches, Is.Zero);
+        });
+    }
+
     [Test]
     public async Task Watchdog_FiresOnAStuckModel()
     {
