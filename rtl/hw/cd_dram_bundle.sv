@@ -88,7 +88,7 @@ module cd_dram_bundle #(
       last_act = Never; last_rd = Never; inflight = 0; head = 0; count = 0;
       for (int b = 0; b < Bundles; b++) begin
         open_q[b] = 0; row_q[b] = 0; act_t[b] = Never; pre_t[b] = Never; rd_t[b] = Never;
-        ref_done[b] = Never; next_ref[b] = TRefi * (longint'(b) + 1) / LBundles;
+        ref_done[b] = Never; next_ref[b] = TRefi + TRefi * longint'(b) / LBundles;
       end
       for (int i = 0; i < DelayLen; i++) begin dl_valid[i] = 0; dl_addr[i] = 0; end
     end else begin
