@@ -253,6 +253,19 @@ module cd_op_ctrl
   // Assertions     //
   ////////////////////
 `ifndef SYNTHESIS
+  // Handshakes: a request held while not accepted must stay valid and unchanged.
+  logic        dreq_stall_q;
+  logic [63:0] dreq_q;
+  always_ff @(posedge clk_i) begin
+    dreq_stall_q <= rst_ni && dreq_valid_o && !dreq_ready_i;
+    dreq_q       <= {dreq_beat_o, dreq_count_o};
+    if (rst_ni && dreq_stall_q && (!dreq_valid_o || {dreq_beat_o, dreq_count_o} != dreq_q)) begin
+      $error("cd_op_ctrl: weight-stream request changed while waiting for ready");
+    end
+    if (rst_ni && dbeat_ready_o && !dbeat_valid_i && beat_valid_o) begin
+      $error("cd_op_ctrl: beat forwarded to the GEMM module without a valid DRAM beat");
+    end
+  end
   always_ff @(posedge clk_i) begin
     if (rst_ni && dreq_valid_o && dreq_ready_i && dreq_count_o == 0) begin
       $error("cd_op_ctrl: empty weight stream requested");

@@ -105,6 +105,24 @@ public class GemmRtlTests
     }
 
     [Test]
+    public async Task Trace_WritesAnFstWaveform()
+    {
+        var fst = Path.Combine(Path.GetTempPath(), $"codesign-{Guid.NewGuid():N}.fst");
+        try
+        {
+            var r = await GemmRunner.RunAsync(VerilatorFixture.Ci(), GemmWorkload.Random(1, 64, 4, 2), new PimRunOptions { TracePath = fst });
+            Assert.Multiple(() =>
+            {
+                Assert.That(r.Mismatches, Is.Zero);
+                Assert.That(new FileInfo(fst).Length, Is.GreaterThan(1000));
+            });
+            using var f = File.OpenRead(fst);
+            Assert.That(f.ReadByte(), Is.Zero, "an FST file starts with a header block (type 0)");
+        }
+        finally { File.Delete(fst); }
+    }
+
+    [Test]
     public async Task BuildCache_IsKeyedBySourcesAndParameters()
     {
         var a = VerilatorModel.Pim(VerilatorFixture.Ci(), false, false);
