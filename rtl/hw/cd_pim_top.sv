@@ -49,7 +49,7 @@ module cd_pim_top
 );
   localparam int unsigned TokW  = (Tokens > 1) ? $clog2(Tokens) : 1;
   localparam int unsigned SmWrW = SmLanes * 16;
-  localparam int unsigned IrowW = (IbufRows > 1) ? $clog2(IbufRows) : 1;
+  localparam int unsigned IrowW = ((IbufRows > 1) ? $clog2(IbufRows) : 1) + 1;   // {bank, row}
   localparam int unsigned OrowW = (ObufRows > 1) ? $clog2(ObufRows) : 1;
 
   logic                 ibuf_we, beat_valid, beat_first, beat_last, beat_zero_init, beat_final;
