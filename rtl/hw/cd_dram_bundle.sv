@@ -66,6 +66,10 @@ module cd_dram_bundle #(
   // Output FIFO.
   logic [Lanes*16-1:0] fifo [FifoBeats];
   int     head, count;
+  // What other processes see: published with nonblocking assignments at the end of each cycle, so the
+  // consumers never race the blocking working state above.
+  logic   ready_q, valid_q;
+  int     head_q;
 
   function automatic bit can_act(int b);
     return !open_q[b] && now >= pre_t[b] + TRp && now >= act_t[b] + TRc && now >= last_act + TRrd
@@ -78,9 +82,9 @@ module cd_dram_bundle #(
     return !open_q[b] && now >= pre_t[b] + TRp && now >= ref_done[b];
   endfunction
 
-  assign req_ready_o  = col_q >= col_end_q;
-  assign beat_valid_o = count > 0;
-  assign beat_data_o  = fifo[head];
+  assign req_ready_o  = ready_q;
+  assign beat_valid_o = valid_q;
+  assign beat_data_o  = fifo[head_q];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -88,12 +92,19 @@ module cd_dram_bundle #(
       last_act = Never; last_rd = Never; inflight = 0; head = 0; count = 0;
       for (int b = 0; b < Bundles; b++) begin
         open_q[b] = 0; row_q[b] = 0; act_t[b] = Never; pre_t[b] = Never; rd_t[b] = Never;
-        ref_done[b] = Never; next_ref[b] = TRefi * (longint'(b) + 1) / LBundles;
+        ref_done[b] = Never; next_ref[b] = TRefi + TRefi * longint'(b) / LBundles;
       end
       for (int i = 0; i < DelayLen; i++) begin dl_valid[i] = 0; dl_addr[i] = 0; end
+      ready_q <= 1'b1;
+      valid_q <= 1'b0;
+      head_q  <= 0;
     end else begin
+      // Both handshakes are decided on the values the other side saw this cycle.
+      bit accept, pop;
+      accept = req_valid_i && ready_q;
+      pop    = beat_ready_i && valid_q;
       // Pop first: a beat taken this cycle frees its slot for data arriving this cycle.
-      if (beat_ready_i && count > 0) begin
+      if (pop) begin
         head = (head + 1) % FifoBeats;
         count = count - 1;
       end
@@ -104,7 +115,7 @@ module cd_dram_bundle #(
           for (int w = 0; w < Lanes / 4; w++) begin
             d[w*64 +: 64] = cd_dram_read64(64'(dl_addr[0]) * 64'(Lanes * 2) + 64'(w * 8));
           end
-          fifo[(head + count) % FifoBeats] = d;
+          fifo[(head + count) % FifoBeats] <= d;
           count = count + 1;
           inflight = inflight - 1;
         end
@@ -116,12 +127,15 @@ module cd_dram_bundle #(
         issue();
         now = now + 1;
       end
-      if (req_valid_i && req_ready_o) begin
+      if (accept) begin
         lo_q      = longint'(req_beat_i);
         hi_q      = longint'(req_beat_i) + longint'(req_count_i);
         col_q     = lo_q / LBeats;
         col_end_q = (hi_q + LBeats - 1) / LBeats;
       end
+      ready_q <= col_q >= col_end_q;
+      valid_q <= count > 0;
+      head_q  <= head;
     end
   end
 
@@ -174,12 +188,34 @@ module cd_dram_bundle #(
     end else if (now < next_ref[b]) begin
       if (can_act(b)) begin cmd_act(b, row); return; end
     end
+    // Pull a refresh in (JEDEC allows refreshing early) while the stream is busy in another bundle:
+    // the refresh then hides behind that bundle's row instead of stopping the stream later.
+    if (Bundles > 1 && nb != b && now >= next_ref[nb] - TRefi / 2) begin
+      if (open_q[nb] && can_pre(nb)) begin cmd_pre(nb); return; end
+      if (can_ref(nb)) begin
+        cd_dram_cmd(64'(now), CmdRef, nb, 0, 0);
+        ref_done[nb] = now + TRfc;
+        next_ref[nb] = next_ref[nb] + TRefi;
+        return;
+      end
+    end
     // Look ahead: open the stream's next row if it lives in another bundle.
-    if (Bundles > 1 && nb != b && nrg * LCols < col_end_q && now < next_ref[nb]) begin
+    if (Bundles > 1 && nb != b && nrg * LCols < col_end_q && now < next_ref[nb] - TRefi / 2) begin
       if (open_q[nb] && row_q[nb] != nrow && can_pre(nb)) begin cmd_pre(nb); return; end
       if (!open_q[nb] && can_act(nb)) begin cmd_act(nb, nrow); return; end
     end
   endtask
+
+  // Handshake: a beat on offer stays on offer, unchanged, until taken.
+  logic                stall_q;
+  logic [Lanes*16-1:0] offered_q;
+  always_ff @(posedge clk_i) begin
+    stall_q   <= rst_ni && beat_valid_o && !beat_ready_i;
+    offered_q <= beat_data_o;
+    if (rst_ni && stall_q && (!beat_valid_o || beat_data_o != offered_q)) begin
+      $error("cd_dram_bundle: offered beat withdrawn or changed before it was taken");
+    end
+  end
 
   task automatic cmd_pre(int b);
     cd_dram_cmd(64'(now), CmdPre, b, 32'(row_q[b]), 0);

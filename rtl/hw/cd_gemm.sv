@@ -5,10 +5,11 @@
 module cd_gemm #(
   parameter  int unsigned Lanes     = 8,
   parameter  int unsigned Tokens    = 2,
-  parameter  int unsigned IbufRows  = 64,   // input buffer depth per token, in beats of Lanes FP16
+  parameter  int unsigned IbufRows  = 64,   // input buffer depth per token and bank, in beats of Lanes FP16
   parameter  int unsigned ObufRows  = 64,   // output rows (n) held as partial sums per token
   localparam int unsigned TokW      = (Tokens > 1) ? $clog2(Tokens) : 1,
-  localparam int unsigned IrowW     = (IbufRows > 1) ? $clog2(IbufRows) : 1,
+  // Two banks of IbufRows: the controller loads one K tile's inputs while the other streams.
+  localparam int unsigned IrowW     = ((IbufRows > 1) ? $clog2(IbufRows) : 1) + 1,
   localparam int unsigned OrowW     = (ObufRows > 1) ? $clog2(ObufRows) : 1
 ) (
   input  logic                  clk_i,
@@ -21,7 +22,7 @@ module cd_gemm #(
   // weight beats (from the bank-bundle path), always accepted
   input  logic                  beat_valid_i,
   input  logic [Lanes*16-1:0]   beat_data_i,
-  input  logic [IrowW-1:0]      beat_row_i,        // which input-buffer row pairs with this beat
+  input  logic [IrowW-1:0]      beat_row_i,        // {bank, row} of the input-buffer row paired with this beat
   input  logic                  beat_first_i,      // first beat of an output row in this K tile
   input  logic                  beat_last_i,       // last beat of an output row in this K tile
   input  logic                  beat_zero_init_i,  // first K tile: start from +0, not the partial sum
@@ -42,7 +43,7 @@ module cd_gemm #(
     logic [OrowW-1:0] orow;
   } ctl_t;
 
-  logic [Lanes*16-1:0] ibuf_q [Tokens][IbufRows];
+  logic [Lanes*16-1:0] ibuf_q [Tokens][2**IrowW];
   logic [31:0]         obuf_q [Tokens][ObufRows];
   ctl_t                ctl_a_q, ctl_b_q, ctl_in;
   logic [Lanes*32-1:0] prod_d [Tokens];

@@ -10,6 +10,7 @@ module cd_pim_tb
   parameter int unsigned ObufRows = 64,
   parameter int unsigned Bundles  = 1,
   parameter int unsigned SmMaxLen = 1024,
+  parameter int unsigned SmLanes  = 4,
   parameter int unsigned ActUnits = 1
 ) (
   input  logic        clk_i,
@@ -34,8 +35,10 @@ module cd_pim_tb
   logic [Tokens-1:0]    sb_wr_mask;
   logic [Tokens*32-1:0] sb_wr_data;
   logic                 act_rd, act_wr;
-  logic [31:0]          act_rd_addr, act_wr_addr, act_rd_data_q;
-  logic [15:0]          act_wr_data;
+  logic [31:0]          act_rd_addr, act_wr_addr;
+  logic [SmLanes*32-1:0] act_rd_data_q;
+  logic [SmLanes-1:0]   act_wr_mask;
+  logic [SmLanes*16-1:0] act_wr_data;
 
   // The instruction at pc_q, fetched once per pc (a DPI call per evaluation would dominate run time).
   logic [InstrWidth-1:0] instr_q;
@@ -50,7 +53,7 @@ module cd_pim_tb
   assign done_o      = !instr_valid && idle;
 
   cd_pim_top #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows), .SmMaxLen(SmMaxLen),
-               .ActUnits(ActUnits)) u_top (
+               .SmLanes(SmLanes), .ActUnits(ActUnits)) u_top (
     .clk_i, .rst_ni, .instr_valid_i (instr_valid), .instr_ready_o (instr_ready), .instr_i (instr),
     .idle_o (idle), .err_o, .retire_o (retire),
     .sb_rd_o (sb_rd), .sb_rd_addr_o (sb_rd_addr), .sb_rd_data_i (sb_rd_data_q),
@@ -60,7 +63,7 @@ module cd_pim_tb
     .dreq_count_o (dreq_count), .dbeat_valid_i (dbeat_valid), .dbeat_ready_o (dbeat_ready),
     .dbeat_data_i (dbeat_data), .beat_fire_o (beat_fire),
     .act_rd_o (act_rd), .act_rd_addr_o (act_rd_addr), .act_rd_data_i (act_rd_data_q),
-    .act_wr_o (act_wr), .act_wr_addr_o (act_wr_addr), .act_wr_data_o (act_wr_data)
+    .act_wr_o (act_wr), .act_wr_addr_o (act_wr_addr), .act_wr_mask_o (act_wr_mask), .act_wr_data_o (act_wr_data)
   );
 
   cd_dram_bundle #(.Lanes(Lanes), .Bundles(Bundles)) u_dram (
@@ -74,8 +77,14 @@ module cd_pim_tb
     if (sb_rd) begin
       for (int w = 0; w < Lanes / 4; w++) sb_rd_data_q[w*64 +: 64] <= cd_sbuf_read64(sb_rd_addr + w * 8);
     end
-    if (act_rd) act_rd_data_q <= 32'(cd_sbuf_read64(act_rd_addr));
-    if (act_wr) cd_sbuf_write16(act_wr_addr, act_wr_data);
+    if (act_rd) begin
+      for (int l = 0; l < SmLanes; l++) act_rd_data_q[l*32 +: 32] <= 32'(cd_sbuf_read64(act_rd_addr + l * 4));
+    end
+    if (act_wr) begin
+      for (int l = 0; l < SmLanes; l++) begin
+        if (act_wr_mask[l]) cd_sbuf_write16(act_wr_addr + l * 2, act_wr_data[l*16 +: 16]);
+      end
+    end
     if (sb_wr) begin
       for (int t = 0; t < Tokens; t++) begin
         if (sb_wr_mask[t]) cd_sbuf_write32(sb_wr_addr + t * sb_wr_stride, sb_wr_data[t*32 +: 32]);

@@ -9,6 +9,7 @@ module cd_pim_top
   parameter int unsigned IbufRows = 64,
   parameter int unsigned ObufRows = 64,
   parameter int unsigned SmMaxLen = 1024,
+  parameter int unsigned SmLanes  = 4,
   // 0 leaves out the softmax and activation units (GEMM-only builds simulate several times faster,
   // since Verilator evaluates every unit's combinational logic each cycle, busy or not).
   parameter int unsigned ActUnits = 1
@@ -40,13 +41,15 @@ module cd_pim_top
   // softmax / activation units' stack-buffer port: binary32 reads (one-cycle latency), binary16 writes
   output logic                 act_rd_o,
   output logic [31:0]          act_rd_addr_o,
-  input  logic [31:0]          act_rd_data_i,
+  input  logic [SmLanes*32-1:0] act_rd_data_i,
   output logic                 act_wr_o,
   output logic [31:0]          act_wr_addr_o,
-  output logic [15:0]          act_wr_data_o
+  output logic [SmLanes-1:0]   act_wr_mask_o,
+  output logic [SmLanes*16-1:0] act_wr_data_o
 );
   localparam int unsigned TokW  = (Tokens > 1) ? $clog2(Tokens) : 1;
-  localparam int unsigned IrowW = (IbufRows > 1) ? $clog2(IbufRows) : 1;
+  localparam int unsigned SmWrW = SmLanes * 16;
+  localparam int unsigned IrowW = ((IbufRows > 1) ? $clog2(IbufRows) : 1) + 1;   // {bank, row}
   localparam int unsigned OrowW = (ObufRows > 1) ? $clog2(ObufRows) : 1;
 
   logic                 ibuf_we, beat_valid, beat_first, beat_last, beat_zero_init, beat_final;
@@ -60,7 +63,9 @@ module cd_pim_top
   logic [31:0]          act_rows, act_len, act_in, act_out;
   logic                 sm_rd, silu_rd, sm_wr, silu_wr;
   logic [31:0]          sm_rd_addr, silu_rd_addr, sm_wr_addr, silu_wr_addr;
-  logic [15:0]          sm_wr_data, silu_wr_data;
+  logic [SmLanes*16-1:0] sm_wr_data;
+  logic [SmLanes-1:0]   sm_wr_mask;
+  logic [15:0]          silu_wr_data;
 
   cd_op_ctrl #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows), .SmMaxLen(SmMaxLen)) u_ctrl (
     .clk_i, .rst_ni, .instr_valid_i, .instr_ready_o, .instr_i, .idle_o, .err_o, .retire_o,
@@ -77,15 +82,15 @@ module cd_pim_top
   );
 
   if (ActUnits != 0) begin : g_act
-    cd_softmax #(.MaxLen(SmMaxLen)) u_softmax (
+    cd_softmax #(.MaxLen(SmMaxLen), .Lanes(SmLanes)) u_softmax (
       .clk_i, .rst_ni, .start_i (sm_start), .rows_i (act_rows), .len_i (act_len), .in_addr_i (act_in),
       .out_addr_i (act_out), .busy_o (sm_busy), .rd_o (sm_rd), .rd_addr_o (sm_rd_addr), .rd_data_i (act_rd_data_i),
-      .wr_o (sm_wr), .wr_addr_o (sm_wr_addr), .wr_data_o (sm_wr_data)
+      .wr_o (sm_wr), .wr_addr_o (sm_wr_addr), .wr_mask_o (sm_wr_mask), .wr_data_o (sm_wr_data)
     );
 
     cd_silu u_silu (
       .clk_i, .rst_ni, .start_i (silu_start), .count_i (act_len), .in_addr_i (act_in), .out_addr_i (act_out),
-      .busy_o (silu_busy), .rd_o (silu_rd), .rd_addr_o (silu_rd_addr), .rd_data_i (act_rd_data_i),
+      .busy_o (silu_busy), .rd_o (silu_rd), .rd_addr_o (silu_rd_addr), .rd_data_i (act_rd_data_i[31:0]),
       .wr_o (silu_wr), .wr_addr_o (silu_wr_addr), .wr_data_o (silu_wr_data)
     );
 
@@ -94,17 +99,19 @@ module cd_pim_top
     assign act_rd_addr_o = sm_rd ? sm_rd_addr : silu_rd_addr;
     assign act_wr_o      = sm_wr || silu_wr;
     assign act_wr_addr_o = sm_wr ? sm_wr_addr : silu_wr_addr;
-    assign act_wr_data_o = sm_wr ? sm_wr_data : silu_wr_data;
+    // SiLU is one element a cycle: it uses lane 0 of the shared port.
+    assign act_wr_data_o = sm_wr ? sm_wr_data : SmWrW'(silu_wr_data);
+    assign act_wr_mask_o = sm_wr ? sm_wr_mask : SmLanes'(1);
   end else begin : g_no_act
     // Without the units the controller still decodes their opcodes; they finish at once and write nothing.
     assign {sm_busy, silu_busy, act_rd_o, act_wr_o} = '0;
-    assign {act_rd_addr_o, act_wr_addr_o, act_wr_data_o} = '0;
+    assign {act_rd_addr_o, act_wr_addr_o, act_wr_data_o, act_wr_mask_o} = '0;
     logic unused_act;
     assign unused_act = ^{sm_start, silu_start, act_rows, act_len, act_in, act_out, act_rd_data_i,
                           sm_rd, silu_rd, sm_wr, silu_wr, sm_rd_addr, silu_rd_addr, sm_wr_addr, silu_wr_addr,
-                          sm_wr_data, silu_wr_data};
+                          sm_wr_data, sm_wr_mask, silu_wr_data};
     assign {sm_rd, silu_rd, sm_wr, silu_wr, sm_rd_addr, silu_rd_addr, sm_wr_addr, silu_wr_addr,
-            sm_wr_data, silu_wr_data} = '0;
+            sm_wr_data, sm_wr_mask, silu_wr_data} = '0;
   end
 
   cd_gemm #(.Lanes(Lanes), .Tokens(Tokens), .IbufRows(IbufRows), .ObufRows(ObufRows)) u_gemm (

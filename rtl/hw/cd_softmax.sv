@@ -1,37 +1,39 @@
 // SPDX-License-Identifier: Apache-2.0
-// Softmax unit: per row of Len binary32 scores, max pass, exp-and-sum pass (binary32, in order), one
-// reciprocal of the sum, then a normalise pass writing binary16 probabilities. One element per cycle per
-// pass, so a row takes about 3*Len cycles. Exponent accuracy: see cd_fp32_exp.
+// Softmax unit: per row of Len binary32 scores, a max pass, an exp-and-sum pass (Lanes exp units, the
+// Lanes exponentials of a cycle summed by a pairwise tree, then added to the running sum), one reciprocal
+// of the sum, and a normalise pass writing binary16 probabilities. Lanes elements a cycle in each pass, so
+// a row takes about 3 * Len / Lanes cycles. Exponent accuracy: see cd_fp32_exp.
 module cd_softmax #(
   parameter  int unsigned MaxLen = 1024,
-  localparam int unsigned IdxW   = (MaxLen > 1) ? $clog2(MaxLen) : 1
+  parameter  int unsigned Lanes  = 4,
+  localparam int unsigned Rows   = MaxLen / Lanes,
+  localparam int unsigned RowW   = (Rows > 1) ? $clog2(Rows) : 1
 ) (
-  input  logic        clk_i,
-  input  logic        rst_ni,
-  input  logic        start_i,
-  input  logic [31:0] rows_i,
-  input  logic [31:0] len_i,
-  input  logic [31:0] in_addr_i,     // binary32 [rows][len]
-  input  logic [31:0] out_addr_i,    // binary16 [rows][len]
-  output logic        busy_o,
-  output logic        rd_o,
-  output logic [31:0] rd_addr_o,
-  input  logic [31:0] rd_data_i,     // one cycle after rd_o
-  output logic        wr_o,
-  output logic [31:0] wr_addr_o,
-  output logic [15:0] wr_data_o
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic               start_i,
+  input  logic [31:0]        rows_i,
+  input  logic [31:0]        len_i,
+  input  logic [31:0]        in_addr_i,     // binary32 [rows][len]
+  input  logic [31:0]        out_addr_i,    // binary16 [rows][len]
+  output logic               busy_o,
+  output logic               rd_o,
+  output logic [31:0]        rd_addr_o,     // Lanes consecutive binary32 from here
+  input  logic [Lanes*32-1:0] rd_data_i,    // one cycle after rd_o
+  output logic               wr_o,
+  output logic [31:0]        wr_addr_o,
+  output logic [Lanes-1:0]   wr_mask_o,
+  output logic [Lanes*16-1:0] wr_data_o
 );
   typedef enum logic [2:0] { StIdle, StMax, StExp, StRecip, StNorm } state_e;
 
   state_e      state_q;
-  logic [31:0] rows_q, len_q, in_q, out_q, row_q, i_q;
+  logic [31:0] rows_q, len_q, in_q, out_q, row_q, i_q, pend_i_q;
   logic        pend_q;
-  logic [31:0] max_q, sum_q, recip_q;
-  logic [31:0] ebuf [MaxLen];
-  logic [31:0] diff, e, sum_d, recip_d, prob;
-  logic [15:0] prob16;
+  logic [31:0] max_q, sum_q, recip_q, group_max, tree, sum_d, recip_d;
+  logic [Lanes*32-1:0] ebuf [Rows];
+  logic [Lanes*32-1:0] e_all, e_masked;
   logic        issue, last;
-  logic [32:0] key_d, key_m;
 
   assign busy_o    = state_q != StIdle;
   assign issue     = (state_q == StMax || state_q == StExp) && i_q < len_q;
@@ -44,28 +46,41 @@ module cd_softmax #(
     if (f[30:23] == 8'hff && f[22:0] != '0) return 33'h1_FFFF_FFFF;
     return {1'b0, f[31] ? ~f : (f | 32'h8000_0000)};
   endfunction
-  assign key_d = fkey(rd_data_i);
-  assign key_m = fkey(max_q);
 
-  cd_fp32_add   u_diff  (.a_i (rd_data_i), .b_i ({~max_q[31], max_q[30:0]}), .s_o (diff));
-  cd_fp32_exp   u_exp   (.x_i (diff), .y_o (e));
-  cd_fp32_add   u_sum   (.a_i (sum_q), .b_i (e), .s_o (sum_d));
+  always_comb begin
+    group_max = max_q;
+    for (int l = 0; l < Lanes; l++) begin
+      if (pend_i_q + l < len_q && fkey(rd_data_i[l*32 +: 32]) > fkey(group_max)) group_max = rd_data_i[l*32 +: 32];
+    end
+  end
+
+  for (genvar l = 0; l < Lanes; l++) begin : g_lane
+    logic [31:0] diff, prob;
+    cd_fp32_add u_diff (.a_i (rd_data_i[l*32 +: 32]), .b_i ({~max_q[31], max_q[30:0]}), .s_o (diff));
+    cd_fp32_exp u_exp  (.x_i (diff), .y_o (e_all[l*32 +: 32]));
+    // Lanes past the row's end contribute +0, which leaves the sum of non-negative terms unchanged.
+    assign e_masked[l*32 +: 32] = (pend_i_q + l < len_q) ? e_all[l*32 +: 32] : 32'h0;
+    cd_fp32_mul u_norm (.a_i (ebuf[RowW'(i_q / Lanes)][l*32 +: 32]), .b_i (recip_q), .p_o (prob));
+    cd_fp32_to_fp16 u_h (.a_i (prob), .h_o (wr_data_o[l*16 +: 16]));
+    assign wr_mask_o[l] = i_q + l < len_q;
+  end
+
+  cd_adder_tree #(.Leaves(Lanes)) u_tree (.leaves_i (e_masked), .sum_o (tree));
+  cd_fp32_add   u_sum   (.a_i (sum_q), .b_i (tree), .s_o (sum_d));
   cd_fp32_recip u_recip (.d_i (sum_q), .y_o (recip_d));
-  cd_fp32_mul   u_norm  (.a_i (ebuf[IdxW'(i_q)]), .b_i (recip_q), .p_o (prob));
-  cd_fp32_to_fp16 u_h   (.a_i (prob), .h_o (prob16));
 
   assign wr_o      = state_q == StNorm && i_q < len_q;
   assign wr_addr_o = out_q + (row_q * len_q + i_q) * 2;
-  assign wr_data_o = prob16;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q <= StIdle;
-      {rows_q, len_q, in_q, out_q, row_q, i_q, max_q, sum_q, recip_q} <= '0;
+      {rows_q, len_q, in_q, out_q, row_q, i_q, pend_i_q, max_q, sum_q, recip_q} <= '0;
       pend_q <= 1'b0;
     end else begin
-      pend_q <= issue;
-      if (issue) i_q <= i_q + 1;
+      pend_q   <= issue;
+      pend_i_q <= i_q;
+      if (issue) i_q <= i_q + Lanes;
       unique case (state_q)
         StIdle: if (start_i) begin
           {rows_q, len_q, in_q, out_q} <= {rows_i, len_i, in_addr_i, out_addr_i};
@@ -75,7 +90,7 @@ module cd_softmax #(
           state_q <= StMax;
         end
         StMax: begin
-          if (pend_q && key_d > key_m) max_q <= rd_data_i;
+          if (pend_q) max_q <= group_max;
           if (last) begin
             i_q <= '0;
             sum_q <= '0;
@@ -84,7 +99,7 @@ module cd_softmax #(
         end
         StExp: begin
           if (pend_q) begin
-            ebuf[IdxW'(i_q - 1)] <= e;
+            ebuf[RowW'(pend_i_q / Lanes)] <= e_all;
             sum_q <= sum_d;
           end
           if (last) state_q <= StRecip;
@@ -95,8 +110,8 @@ module cd_softmax #(
           state_q <= StNorm;
         end
         StNorm: begin
-          i_q <= i_q + 1;
-          if (i_q + 1 >= len_q) begin
+          i_q <= i_q + Lanes;
+          if (i_q + Lanes >= len_q) begin
             i_q <= '0;
             max_q <= 32'hFF80_0000;
             row_q <= row_q + 1;
@@ -107,9 +122,6 @@ module cd_softmax #(
       endcase
     end
   end
-
-  logic unused;
-  assign unused = key_d[32] ^ key_m[32];
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin

@@ -56,6 +56,9 @@ public static class VerilatorBuild
                 "-CFLAGS", "-I" + RtlSources.Harness, "-o", model.ExeName };
             if (ccache) args.AddRange(["-MAKEFLAGS", "OBJCACHE=ccache"]);
             if (model.Trace) args.Add("--trace-fst");
+            // Position-independent, self-bound calls inside the library: ~1.5x faster per cycle (toolchain.md §5).
+            if (model.SharedLibrary)
+                args.AddRange(["-CFLAGS", "-fPIC", "-CFLAGS", "-fno-semantic-interposition", "-LDFLAGS", "-shared", "-LDFLAGS", "-Wl,-Bsymbolic"]);
             foreach (var p in model.Parameters) args.Add("-G" + p);
             args.Add(RtlSources.LintWaivers);
             args.AddRange(model.Sources);
@@ -89,6 +92,7 @@ public static class VerilatorBuild
         foreach (var f in CommonFlags) Add(f);
         Add(model.Top);
         Add(model.Trace ? "trace" : "notrace");
+        Add(model.SharedLibrary ? "shared" : "exe");
         foreach (var p in model.Parameters) Add(p);
         var files = model.Sources.Append(RtlSources.LintWaivers)
             .Concat(Directory.EnumerateFiles(RtlSources.Harness, "*.h", SearchOption.AllDirectories).Order(StringComparer.Ordinal));

@@ -2,10 +2,12 @@
 // What to verilate: a top, its sources, its parameters; the named models the RTL flow uses.
 namespace CoDesign.Rtl.Build;
 
-/// <summary>One Verilated executable: top module, sources (package first), -G parameters, tracing on/off.</summary>
-public sealed record VerilatorModel(string Top, IReadOnlyList<string> Sources, IReadOnlyList<string> Parameters, bool Trace)
+/// <summary>One Verilated executable (or shared library): top module, sources (package first), -G parameters,
+/// tracing on/off.</summary>
+public sealed record VerilatorModel(string Top, IReadOnlyList<string> Sources, IReadOnlyList<string> Parameters, bool Trace,
+    bool SharedLibrary = false)
 {
-    public string ExeName => "V" + Top;
+    public string ExeName => SharedLibrary ? $"lib{Top}.so" : "V" + Top;
 
     static readonly string[] Arithmetic = ["cd_pkg.sv", "cd_fp16_mul.sv", "cd_fp32_add.sv"];
     static readonly string[] Binary32 = ["cd_fp32_mul.sv", "cd_fp32_exp.sv", "cd_fp32_recip.sv", "cd_fp32_to_fp16.sv"];
@@ -16,8 +18,21 @@ public sealed record VerilatorModel(string Top, IReadOnlyList<string> Sources, I
         [.. Arithmetic.Concat(Binary32).Concat(["cd_adder_tree.sv", "cd_pu.sv", "cd_gemm.sv", "cd_softmax.sv", "cd_silu.sv",
             "cd_op_ctrl.sv", "cd_pim_top.sv", "cd_dram_bundle.sv", "cd_pim_tb.sv"]).Select(RtlSources.HwFile),
          Path.Combine(RtlSources.Harness, "pim", "pim_main.cc"),
+         Path.Combine(RtlSources.Harness, "pim", "pim_job.cc"),
          Path.Combine(RtlSources.Harness, "common", "sim_ctrl.cc")],
         [.. cfg.Parameters, $"ActUnits={(actUnits ? 1 : 0)}"], trace);
+
+    /// <summary>The same model as a shared library with the C API of pim_capi.cc (in-process, cycle by cycle).</summary>
+    public static VerilatorModel PimLibrary(PimConfig cfg, bool actUnits)
+    {
+        var exe = Pim(cfg, false, actUnits);
+        return exe with
+        {
+            Sources = [.. exe.Sources.Select(s => s.EndsWith("pim_main.cc", StringComparison.Ordinal)
+                ? Path.Combine(RtlSources.Harness, "pim", "pim_capi.cc") : s)],
+            SharedLibrary = true,
+        };
+    }
 
     /// <summary>The binary32 units (mul, add, exp, reciprocal, to-binary16) side by side.</summary>
     public static VerilatorModel FpUnits() => new("cd_fp_units",

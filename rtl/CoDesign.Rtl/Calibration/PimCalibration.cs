@@ -64,6 +64,10 @@ public static class PimCalibration
     public static async Task<CalibrationResult> RunAsync(PimConfig cfg, IReadOnlyList<CalibrationShape> shapes, int seed,
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
+        var published = PimConfig.Published();
+        if (cfg.Lanes != published.Lanes || cfg.Tokens != published.Tokens)
+            throw new CoDesign.Schema.InputException(
+                $"calibrate compares with the duplex preset, whose module is {published.Lanes} lanes x {published.Tokens} PUs; use --config published");
         var hw = HardwarePresets.Duplex();
         var proc = hw.Processors.Single(p => p.Kind == ProcessorKind.LogicPim);
         // [T] one GEMM module per pseudo-channel: 5 stacks x 32 pCH.

@@ -47,7 +47,7 @@ public static class AttentionRunner
         if (run.IllegalInstruction) throw new RtlException("the controller rejected an attention instruction");
 
         var sG = GemmGolden.Run(k, q, group, HeadDim, context, cfg.Lanes);
-        var pG = SoftmaxGolden.Run(sG, group, context);
+        var pG = SoftmaxGolden.Run(sG, group, context, cfg.SoftmaxLanes);
         var oG = GemmGolden.Run(vt, pG, group, context, HeadDim, cfg.Lanes);
         var oR = new uint[group * HeadDim];
         for (int i = 0; i < oR.Length; i++) oR[i] = BitConverter.ToUInt32(run.StackBuffer, (int)oAddr + 4 * i);

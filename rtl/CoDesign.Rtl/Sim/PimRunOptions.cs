@@ -13,6 +13,8 @@ public sealed record PimRunOptions
     public long MaxCycles { get; init; } = 2_000_000_000;
     public long StallCycles { get; init; } = 100_000;
     public TimeSpan WallTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>Run in-process through the shared library (PimNative) instead of a harness subprocess.</summary>
+    public bool InProcess { get; init; }
     /// <summary>Test hook: freeze the DRAM model from this cycle on (a stuck model for the watchdog).</summary>
     public long? FreezeDramAtCycle { get; init; }
 }

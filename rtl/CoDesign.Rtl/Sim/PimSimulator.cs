@@ -17,6 +17,12 @@ public static class PimSimulator
         CancellationToken ct = default)
     {
         cfg.Validate();
+        if (opts.InProcess)
+        {
+            if (opts.TracePath is not null || opts.DramLogPath is not null)
+                throw new CoDesign.Schema.InputException("--trace and --dram-log need the subprocess harness (drop --in-process)");
+            return await PimNative.RunAsync(cfg, job, opts, ct);
+        }
         bool act = job.Program.Any(i => i.Opcode is PimOpcode.Softmax or PimOpcode.Silu);
         var exe = await VerilatorBuild.EnsureBuiltAsync(VerilatorModel.Pim(cfg, opts.TracePath is not null, act), ct);
         var work = Directory.CreateTempSubdirectory("codesign-pim-");

@@ -1,65 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 // Harness of cd_pim_tb: reads a binary job (instructions, DRAM image, stack-buffer image), runs the model to
 // completion and writes the stack buffer back with cycle and DRAM-command counts (framing: PimJob.cs).
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "Vcd_pim_tb.h"
-#include "Vcd_pim_tb__Dpi.h"
+#include "pim/pim_job.h"
 #include "common/sim_ctrl_impl.h"
 
 namespace {
 
-constexpr uint32_t kJobMagic = 0x49504443;     // "CDPI"
-constexpr uint32_t kResultMagic = 0x4f504443;  // "CDPO"
-constexpr int kCmdKinds = 5;                   // index 1..4 = ACT, RD, PRE, REF
-
-struct Job {
-  std::vector<uint32_t> instr;
-  std::vector<uint8_t> dram;
-  std::vector<uint8_t> sbuf;
-  uint64_t cmd_count[kCmdKinds] = {};
-  FILE* dram_log = nullptr;
-} g_job;
-
-template <typename T>
-bool Read(std::ifstream& in, T* v) {
-  return static_cast<bool>(in.read(reinterpret_cast<char*>(v), sizeof(T)));
-}
-
-uint64_t Load64(const std::vector<uint8_t>& mem, uint64_t addr) {
-  uint64_t v = 0;
-  if (addr < mem.size()) std::memcpy(&v, mem.data() + addr, std::min<uint64_t>(8, mem.size() - addr));
-  return v;
+std::vector<uint8_t> ReadFile(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  *ok = static_cast<bool>(in) || in.eof();
+  return bytes;
 }
 
 }  // namespace
-
-// DPI: the instruction stream, the DRAM storage, the stack buffer and the DRAM command monitor.
-extern "C" unsigned int cd_instr_count() { return static_cast<unsigned int>(g_job.instr.size() / 8); }
-extern "C" unsigned int cd_instr_word(unsigned int idx, unsigned int word) {
-  uint64_t i = static_cast<uint64_t>(idx) * 8 + word;
-  return i < g_job.instr.size() ? g_job.instr[i] : 0;
-}
-extern "C" unsigned long long cd_dram_read64(unsigned long long addr) { return Load64(g_job.dram, addr); }
-extern "C" unsigned long long cd_sbuf_read64(unsigned int addr) { return Load64(g_job.sbuf, addr); }
-extern "C" void cd_sbuf_write32(unsigned int addr, unsigned int value) {
-  if (static_cast<uint64_t>(addr) + 4 <= g_job.sbuf.size()) std::memcpy(g_job.sbuf.data() + addr, &value, 4);
-}
-extern "C" void cd_sbuf_write16(unsigned int addr, unsigned short value) {
-  if (static_cast<uint64_t>(addr) + 2 <= g_job.sbuf.size()) std::memcpy(g_job.sbuf.data() + addr, &value, 2);
-}
-extern "C" void cd_dram_cmd(unsigned long long cycle, unsigned int kind, unsigned int bundle,
-                            unsigned int row, unsigned int col) {
-  if (kind < kCmdKinds) g_job.cmd_count[kind]++;
-  if (g_job.dram_log) std::fprintf(g_job.dram_log, "%llu %u %u %u %u\n", cycle, kind, bundle, row, col);
-}
 
 int main(int argc, char** argv) {
   std::string in_path, out_path, trace_path, log_path;
@@ -85,21 +48,14 @@ int main(int argc, char** argv) {
   if (!trace_path.empty()) { std::fprintf(stderr, "pim_main: built without tracing\n"); return kSimUsage; }
 #endif
 
-  std::ifstream in(in_path, std::ios::binary);
-  uint32_t magic = 0, version = 0, n_instr = 0;
-  uint64_t dram_bytes = 0, sbuf_bytes = 0;
-  if (!Read(in, &magic) || magic != kJobMagic || !Read(in, &version) || version != 1 || !Read(in, &n_instr) ||
-      !Read(in, &dram_bytes) || !Read(in, &sbuf_bytes)) {
-    std::fprintf(stderr, "pim_main: %s is not a version-1 job file\n", in_path.c_str());
+  bool read_ok = false;
+  std::vector<uint8_t> bytes = ReadFile(in_path, &read_ok);
+  std::string error;
+  if (!read_ok || !LoadJob(bytes.data(), bytes.size(), &error)) {
+    std::fprintf(stderr, "pim_main: %s: %s\n", in_path.c_str(), read_ok ? error.c_str() : "cannot read");
     return kSimUsage;
   }
-  g_job.instr.resize(static_cast<size_t>(n_instr) * 8);
-  g_job.dram.resize(dram_bytes);
-  g_job.sbuf.resize(sbuf_bytes);
-  in.read(reinterpret_cast<char*>(g_job.instr.data()), static_cast<std::streamsize>(g_job.instr.size() * 4));
-  in.read(reinterpret_cast<char*>(g_job.dram.data()), static_cast<std::streamsize>(dram_bytes));
-  in.read(reinterpret_cast<char*>(g_job.sbuf.data()), static_cast<std::streamsize>(sbuf_bytes));
-  if (!in) { std::fprintf(stderr, "pim_main: job file truncated\n"); return kSimUsage; }
+  uint64_t sbuf_bytes = g_job.sbuf.size();
   if (!log_path.empty()) g_job.dram_log = std::fopen(log_path.c_str(), "w");
 
   int rc = kSimOk;

@@ -33,6 +33,24 @@ public class RtlCliTests
         finally { Environment.SetEnvironmentVariable("PATH", path); }
     }
 
+    [Test]
+    public void MissingYosys_IsOneLineWithInstallCommand_Exit2()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH");
+        try
+        {
+            Environment.SetEnvironmentVariable("PATH", "/nonexistent");
+            var (rc, _, err) = Run("rtl", "synth", "--unit", "mac");
+            Assert.Multiple(() =>
+            {
+                Assert.That(rc, Is.EqualTo(2));
+                Assert.That(err.Trim().Split('\n'), Has.Length.EqualTo(1));
+                Assert.That(err, Does.Contain("apt-get install -y --no-install-recommends yosys"));
+            });
+        }
+        finally { Environment.SetEnvironmentVariable("PATH", path); }
+    }
+
     [Test, Category("Verilator")]
     public void Gemv_Json_HasTheReportedFields()
     {

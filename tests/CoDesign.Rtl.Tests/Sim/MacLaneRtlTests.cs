@@ -42,8 +42,8 @@ public class MacLaneRtlTests
         yield return new TestCaseData(new MacVector(0x7C00, 0x3C00, F(float.NegativeInfinity))).SetName("InfMinusInf_IsNaN");
         yield return new TestCaseData(new MacVector(0x7E01, 0x3C00, F(1f))).SetName("NaNInput_IsCanonicalNaN");
         yield return new TestCaseData(new MacVector(0x3C00, 0x3C00, 0x7F80_0001)).SetName("SignallingNaNAcc_IsCanonicalNaN");
-        yield return new TestCaseData(new MacVector(0x1800, 0x3C00, F(1f))).SetName("TieToEven_StaysEven");      // 1 + 2^-9? (exact) control
-        yield return new TestCaseData(new MacVector(0x0001, 0x3C00, F(1f) )).SetName("TinyAddend_IsAbsorbed");
+        yield return new TestCaseData(new MacVector(0x1800, 0x3C00, F(1f))).SetName("ExactSum_NeedsNoRounding");   // 1 + 2^-9
+        yield return new TestCaseData(new MacVector(0x0001, 0x3C00, F(1f))).SetName("TinyAddend_IsAbsorbed");
         yield return new TestCaseData(new MacVector(0x3C00, 0x3C00, F(-1f))).SetName("ExactCancellation_IsPlusZero");
         yield return new TestCaseData(new MacVector(0x8000, 0x3C00, 0x8000_0000)).SetName("MinusZeroPlusMinusZero_IsMinusZero");
         // 2^24 + 1 is a tie between 2^24 and 2^24 + 2: even wins (2^24); 2^24 + 2 + 1 rounds up to 2^24 + 4.

@@ -26,7 +26,8 @@ public class SoftmaxRtlTests
         {
             Assert.That(r.Mismatches, Is.Zero);
             Assert.That(r.WithinErrorBound, Is.True, $"uses {r.ErrorBoundUse:P0} of the bound");
-            Assert.That(r.Cycles, Is.InRange(3L * rows * len, 3L * rows * len + 20L * rows), "three passes of one element a cycle");
+            long perPass = (len + 3) / 4;   // the CI unit has 4 exp lanes
+            Assert.That(r.Cycles, Is.InRange(3L * rows * perPass, 3L * rows * perPass + 20L * rows), "three passes of 4 elements a cycle");
         });
     }
 

@@ -45,7 +45,7 @@ public static class CalibrateHandler
                 foreach (var i in new[] { 1, 2, 3, 4, 5, 6, 7 }) t.RightAligned.Add(i);
                 foreach (var x in r.Rows)
                     t.Add(x.Shape.Label, x.RtlCycles.ToString(), Units.Seconds(x.RtlSeconds), Units.Seconds(x.AnalyticSeconds),
-                        $"{x.Error:+0.0%;-0.0%}", Units.Seconds(x.CalibratedSeconds), $"{x.CalibratedError:+0.0%;-0.0%}", $"{x.BandwidthUtilisation:P1}");
+                        Pct(x.Error), Units.Seconds(x.CalibratedSeconds), Pct(x.CalibratedError), $"{x.BandwidthUtilisation:P1}");
                 t.Write(ctx.Out);
                 ctx.Out.WriteLine($"fitted: bandwidth_efficiency = compute_efficiency = {r.BandwidthEfficiency:F4}, op_overhead_s = {r.OpOverheadSeconds:E3}");
                 ctx.Out.WriteLine($"worst error: {r.MaxAbsError:P1} before, {r.MaxAbsCalibratedError:P1} after calibration");
@@ -53,4 +53,6 @@ public static class CalibrateHandler
         }
         return ExitCodes.Success;
     }
+
+    static string Pct(double x) => Math.Round(x, 3).ToString("+0.0%;-0.0%;0.0%", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -16,7 +16,7 @@ public static class GemmCommand
         var cmd = new Command(name, description) { tokens, k, n, format };
         rtl.AddTo(cmd);
         cmd.SetAction(p => GemmHandler.Run(name, rtl.Resolve(p), p.GetValue(tokens), p.GetValue(k), p.GetValue(n),
-            p.GetValue(rtl.Seed), p.GetValue(rtl.Trace), p.GetValue(rtl.DramLog), p.GetValue(format), ctx));
+            p.GetValue(rtl.Seed), rtl.RunOptions(p), p.GetValue(format), ctx));
         return cmd;
     }
 }

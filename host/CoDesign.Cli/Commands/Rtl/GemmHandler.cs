@@ -9,11 +9,10 @@ namespace CoDesign.Cli.Commands.Rtl;
 
 public static class GemmHandler
 {
-    public static int Run(string op, PimConfig cfg, int m, int k, int n, int seed, string? trace, string? dramLog,
+    public static int Run(string op, PimConfig cfg, int m, int k, int n, int seed, PimRunOptions opts,
         OutputFormat format, CliContext ctx)
     {
         var wl = GemmWorkload.Random(m, k, n, seed);
-        var opts = new PimRunOptions { TracePath = trace, DramLogPath = dramLog };
         var report = GemmRunner.RunAsync(cfg, wl, opts, op).GetAwaiter().GetResult();
         RtlReportWriter.Write(ctx.Out, [report], format);
         return report.BitExactVsGolden ? ExitCodes.Success : ExitCodes.InternalFailure;

@@ -24,8 +24,14 @@ public sealed class RtlOptions
     public Option<string?> Trace { get; } = new("--trace") { Description = "Write an FST waveform to this file" };
     public Option<string?> DramLog { get; } = new("--dram-log") { Description = "Write the DRAM command log (cycle kind bundle row col) here" };
 
+    public Option<bool> InProcess { get; } = new("--in-process")
+    {
+        Description = "Drive the model in-process through its shared library instead of a harness subprocess",
+    };
+
     public void AddTo(Command cmd)
     {
+        cmd.Options.Add(InProcess);
         cmd.Options.Add(Config);
         cmd.Options.Add(Lanes);
         cmd.Options.Add(Pus);
@@ -34,6 +40,11 @@ public sealed class RtlOptions
         cmd.Options.Add(Trace);
         cmd.Options.Add(DramLog);
     }
+
+    public CoDesign.Rtl.Sim.PimRunOptions RunOptions(ParseResult p) => new()
+    {
+        TracePath = p.GetValue(Trace), DramLogPath = p.GetValue(DramLog), InProcess = p.GetValue(InProcess),
+    };
 
     public PimConfig Resolve(ParseResult p)
     {

@@ -22,8 +22,17 @@ public static class RtlReportWriter
             default:
                 foreach (var r in reports)
                 {
-                    var t = new TextTable("quantity", "value") { Title = $"rtl {r.Op} {r.M}x{r.K}x{r.N} on {r.Config}" };
-                    foreach (var (key, value) in Flatten(Shape(r))) t.Add(key, Csv.Cell(value));
+                    var t = new TextTable("quantity", "value") { Title = $"rtl {r.Op} {r.M}x{r.K}x{r.N} on {r.Config} ({r.Lanes} lanes x {r.Pus} PUs, {r.Bundles} bundle(s))" };
+                    t.RightAligned.Add(1);
+                    t.Add("cycles", Units.Number(r.Cycles));
+                    t.Add("time at 650 MHz", Units.Seconds(r.Seconds));
+                    t.Add("DRAM bytes per cycle", $"{Units.Number(r.BytesPerCycle)} of {Units.Number(r.PeakBytesPerCycle)} ({Units.Percent(r.BandwidthUtilisation)})");
+                    t.Add("FLOP per cycle", $"{Units.Number(r.FlopsPerCycle)} of {Units.Number(r.PeakFlopsPerCycle)}");
+                    t.Add("bit-exact vs golden", r.BitExactVsGolden ? "yes" : $"NO ({r.Mismatches} outputs differ)");
+                    t.Add("max abs / rel error vs float64", $"{r.MaxAbsError:0.00E+0} / {r.MaxRelError:0.00E+0}");
+                    t.Add("error bound used", $"{Units.Percent(r.ErrorBoundUse)}{(r.WithinErrorBound ? "" : " (EXCEEDED)")}");
+                    t.Add("DRAM commands ACT / RD / PRE / REF", $"{r.DramCommands.Activate} / {r.DramCommands.Read} / {r.DramCommands.Precharge} / {r.DramCommands.Refresh}");
+                    t.Add("simulation speed", $"{Units.Number(r.SimCyclesPerSecond)} cycles/s");
                     t.Write(w);
                 }
                 break;

@@ -2,7 +2,6 @@
 // `codesign rtl softmax` and `codesign rtl attention`: options and binding only.
 using System.CommandLine;
 using CoDesign.Rtl.Runs;
-using CoDesign.Rtl.Sim;
 
 namespace CoDesign.Cli.Commands.Rtl;
 
@@ -19,7 +18,7 @@ public static class SoftmaxCommand
         cmd.SetAction(p =>
         {
             var cfg = rtl.Resolve(p);
-            var opts = new PimRunOptions { TracePath = p.GetValue(rtl.Trace), DramLogPath = p.GetValue(rtl.DramLog) };
+            var opts = rtl.RunOptions(p);
             var r = SoftmaxRunner.RunAsync(cfg, p.GetValue(rows), p.GetValue(length), p.GetValue(rtl.Seed), opts).GetAwaiter().GetResult();
             RtlReportWriter.Write(ctx.Out, [r], p.GetValue(format));
             return r.BitExactVsGolden ? ExitCodes.Success : ExitCodes.InternalFailure;
@@ -38,7 +37,7 @@ public static class SoftmaxCommand
         cmd.SetAction(p =>
         {
             var cfg = rtl.Resolve(p);
-            var opts = new PimRunOptions { TracePath = p.GetValue(rtl.Trace), DramLogPath = p.GetValue(rtl.DramLog) };
+            var opts = rtl.RunOptions(p);
             var r = AttentionRunner.RunAsync(cfg, p.GetValue(context), p.GetValue(group), p.GetValue(rtl.Seed), opts).GetAwaiter().GetResult();
             RtlReportWriter.Write(ctx.Out, [r], p.GetValue(format));
             return r.BitExactVsGolden ? ExitCodes.Success : ExitCodes.InternalFailure;
