@@ -2,6 +2,7 @@
 // Prints RTL operator reports as a table, JSON or CSV.
 using CoDesign.Reports;
 using CoDesign.Rtl.Runs;
+using CoDesign.Schema;
 
 namespace CoDesign.Cli.Commands.Rtl;
 
