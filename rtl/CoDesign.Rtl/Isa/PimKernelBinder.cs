@@ -51,4 +51,16 @@ public static class PimKernelBinder
             OutputAddr = Addr(i.OutputAddr, i.OutputAddrStride),
         }).ToList();
     }
+
+    /// <summary>
+    /// Bytes of stack buffer a bound program touches: the end of its furthest operand (GEMM: X binary16 [m][k],
+    /// Y fp32 [m][n]; SOFTMAX: fp32 [k] in, binary16 [k] out; SILU: fp32 [m·k] in, binary16 [m·k] out).
+    /// </summary>
+    public static long StackBufferBytes(IEnumerable<PimInstruction> program) => program.Select(i => i.Opcode switch
+    {
+        PimOpcode.Gemm => Math.Max(i.InputAddr + 2L * i.M * i.K, i.OutputAddr + 4L * i.M * i.N),
+        PimOpcode.Softmax => Math.Max(i.InputAddr + 4L * i.K, i.OutputAddr + 2L * i.K),
+        PimOpcode.Silu => Math.Max(i.InputAddr + 4L * i.M * i.K, i.OutputAddr + 2L * i.M * i.K),
+        _ => throw new InputException($"unknown PIM opcode {i.Opcode}"),
+    }).DefaultIfEmpty(0).Max();
 }
