@@ -13,22 +13,28 @@ namespace CoDesign.Runtime.Rtl;
 
 /// <summary>
 /// The "rtl" backend: what Duplex places on Logic-PIM runs on the Verilated Logic-PIM module (cd_pim_tb through
-/// rtl/CoDesign.Rtl's PimSimulator) as PIM instruction streams:
-///  - expert / dense FFN: GEMM gate, GEMM up and SiLU(gate) in one program, then GEMM down (the SiLU·up product
-///    between them is one FP32 multiply on the host: the ISA has no element-wise multiply);
+/// rtl/CoDesign.Rtl's PimSimulator) as the compiler's PIM kernels (Program.pim_kernels, handed over by the
+/// engine through <see cref="IPimKernelBackend"/>): each call binds its kernel's run-time quantities (tokens,
+/// context) with <see cref="PimKernelBinder"/>, places the operands where the kernel's fixed memory plan says and
+/// simulates the bound stream unchanged:
+///  - expert / dense FFN: program 0 = GEMM gate, GEMM up, SILU(gate); the SiLU·up product on the host (one FP32
+///    multiply: the ISA has no element-wise multiply); program 1 = GEMM down;
 ///  - attention, per query row and KV head: GEMM q·Kᵀ (the cache rows as the weights), one SOFTMAX per query
-///    head of the group, GEMM P·V — one program, all on the module;
-///  - any other product (Linear) as one GEMM.
+///    head of the group, GEMM P·V — one program;
+///  - any other product (Linear) as one GEMM the backend issues itself: Duplex never places one on PIM, so the
+///    compiler emits no kernel for it; only the conformance suite calls it here.
 /// The module takes FP16 operands (activations, KV and softmax outputs are binary16) and accumulates in FP32.
-/// RMSNorm, RoPE and the router are never placed on PIM; they run on the host in FP32.
-/// Slow (one simulation per program) and exact to the RTL's arithmetic.
+/// The kernels pad k with zeros to their multiple (64), which add exact zeros, so a smaller module's results are
+/// those of k padded to its own lanes. RMSNorm, RoPE and the router are never placed on PIM; they run on the
+/// host in FP32. Slow (one simulation per program) and exact to the RTL's arithmetic.
 /// </summary>
-public sealed class RtlBackend : IBackend
+public sealed class RtlBackend : IBackend, IPimKernelBackend
 {
     readonly PimConfig _config;
     readonly CpuBackend _host = new();
     readonly Lock _cacheLock = new();
     readonly Dictionary<HostTensor, ushort[]> _fp16 = new(ReferenceEqualityComparer.Instance);
+    readonly List<PimKernels> _kernels = [];
     long _cycles, _programs;
 
     public RtlBackend()
@@ -76,36 +82,35 @@ public sealed class RtlBackend : IBackend
         return p;
     }
 
-    /// <summary>A program's memories: weights packed one after another in the bank-bundle space, buffers in the stack buffer.</summary>
-    sealed class Job(PimConfig cfg)
+    public void UsePimKernels(PimKernels kernels)
     {
-        readonly List<(ushort[] W, int K, int N, long Addr)> _weights = [];
-        long _dramEnd, _sbufEnd;
-        public List<PimInstruction> Program { get; } = [];
+        if (kernels.KMultiple == 0 || kernels.KMultiple % _config.Lanes != 0)
+            throw new InputException($"the program's PIM kernels pad k to {kernels.KMultiple}, which the {_config.Name} module's {_config.Lanes} lanes do not divide");
+        lock (_cacheLock) if (!_kernels.Contains(kernels)) _kernels.Add(kernels);
+    }
 
-        public uint Weight(ushort[] w, int k, int n)
-        {
-            long at = _dramEnd;
-            _weights.Add((w, k, n, at));
-            _dramEnd = Align(at + (long)n * k * 2, cfg.Lanes * 4);
-            return (uint)at;
-        }
+    static uint Up(int v, uint multiple) => ((uint)v + multiple - 1) / multiple * multiple;
 
-        public uint Buffer(long bytes)
+    /// <summary>The first kernel for <paramref name="op"/> (and expert, when one is named) whose shapes satisfy <paramref name="fits"/> (given the kernels' k multiple).</summary>
+    (PimKernel Kernel, uint KMultiple) Kernel(string op, int expert, Func<PimKernel, uint, bool> fits, string what)
+    {
+        lock (_cacheLock)
         {
-            long at = _sbufEnd;
-            _sbufEnd = Align(at + bytes, 64);
-            return (uint)at;
+            foreach (var ks in _kernels)
+                foreach (var k in ks.Kernels)
+                    if (k.Op == op && (expert < 0 || k.Expert == expert) && fits(k, ks.KMultiple)) return (k, ks.KMultiple);
+            throw new InputException(_kernels.Count == 0
+                ? "backend 'rtl' runs the compiler's Logic-PIM kernels and none were given: run it through a compiled Program (codesign run/validate)"
+                : $"the program's Logic-PIM kernels have none for {what}");
         }
+    }
 
-        public PimJob Build(Action<byte[]> fill)
-        {
-            var dram = new byte[Math.Max(64, _dramEnd)];
-            foreach (var (w, k, n, addr) in _weights) PimWeightLayout.Pack(w, k, n, cfg.KTileMax, dram, addr);
-            var sbuf = new byte[_sbufEnd];
-            fill(sbuf);
-            return new PimJob(Program, dram, sbuf);
-        }
+    /// <summary>A DRAM image holding each (weight [n][k], k, n, byte address) in the PimWeightLayout the GEMMs stream.</summary>
+    byte[] Dram(params (ushort[] W, uint K, uint N, uint Addr)[] weights)
+    {
+        var dram = new byte[Math.Max(64, weights.Max(w => w.Addr + 2L * w.K * w.N))];
+        foreach (var (w, k, n, addr) in weights) PimWeightLayout.Pack(w, (int)k, (int)n, _config.KTileMax, dram, addr);
+        return dram;
     }
 
     byte[] Run(PimJob job)
@@ -136,14 +141,15 @@ public sealed class RtlBackend : IBackend
         return y;
     }
 
-    /// <summary>y[m, n] = x[m, k]·w[n, k]ᵀ as one GEMM program.</summary>
+    /// <summary>y[m, n] = x[m, k]·w[n, k]ᵀ as one GEMM (weights at 0; X, then Y, in the stack buffer).</summary>
     float[] Gemm(float[] x, ushort[] w, int m, int k, int n)
     {
         int kp = Pad(k);
-        var job = new Job(_config);
-        uint wa = job.Weight(PadColumns(w, n, k, kp), kp, n), xa = job.Buffer(2L * m * kp), ya = job.Buffer(4L * m * n);
-        job.Program.Add(new PimInstruction { Opcode = PimOpcode.Gemm, M = (uint)m, K = (uint)kp, N = (uint)n, WeightAddr = wa, InputAddr = xa, OutputAddr = ya });
-        return ReadFloats(Run(job.Build(s => WriteHalf(s, xa, x, m, k, kp))), ya, m * n);
+        uint ya = (uint)Align(2L * m * kp, 64);
+        var ins = new PimInstruction { Opcode = PimOpcode.Gemm, M = (uint)m, K = (uint)kp, N = (uint)n, WeightAddr = 0, InputAddr = 0, OutputAddr = ya };
+        var sbuf = new byte[PimKernelBinder.StackBufferBytes([ins])];
+        WriteHalf(sbuf, 0, x, m, k, kp);
+        return ReadFloats(Run(new PimJob([ins], Dram((PadColumns(w, n, k, kp), (uint)kp, (uint)n, 0)), sbuf)), ya, m * n);
     }
 
     static float[] Narrow(double[] x) => x.Select(v => (float)v).ToArray();
@@ -151,58 +157,74 @@ public sealed class RtlBackend : IBackend
 
     public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => Widen(Gemm(Narrow(x), Fp16(w), rows, w.Cols, w.Rows));
 
+    /// <summary>
+    /// The FFN's kernel ("experts" for the routed expert it names, else "ffn") bound to <paramref name="rows"/>
+    /// tokens: program 0 gives SiLU(G) and U, the host forms A = SiLU(G)·U in FP32 and writes it as binary16 at
+    /// program 1's input, program 1 gives Y = A·downᵀ.
+    /// </summary>
     public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w)
     {
-        int h = w.Gate.Cols, f = w.Gate.Rows, hp = Pad(h);
-        var job = new Job(_config);
-        uint ga = job.Weight(PadColumns(Fp16(w.Gate), f, h, hp), hp, f), ua = job.Weight(PadColumns(Fp16(w.Up), f, h, hp), hp, f);
-        uint xa = job.Buffer(2L * rows * hp), gOut = job.Buffer(4L * rows * f), uOut = job.Buffer(4L * rows * f), sOut = job.Buffer(2L * rows * f);
-        job.Program.Add(new PimInstruction { Opcode = PimOpcode.Gemm, M = (uint)rows, K = (uint)hp, N = (uint)f, WeightAddr = ga, InputAddr = xa, OutputAddr = gOut });
-        job.Program.Add(new PimInstruction { Opcode = PimOpcode.Gemm, M = (uint)rows, K = (uint)hp, N = (uint)f, WeightAddr = ua, InputAddr = xa, OutputAddr = uOut });
-        job.Program.Add(new PimInstruction { Opcode = PimOpcode.Silu, M = 1, K = (uint)(rows * f), InputAddr = gOut, OutputAddr = sOut });
-        var xf = Narrow(x);
-        var sbuf = Run(job.Build(s => WriteHalf(s, xa, xf, rows, h, hp)));
-        var u = ReadFloats(sbuf, uOut, rows * f);
+        int h = w.Gate.Cols, f = w.Gate.Rows;
+        bool expert = kind == OpKind.ExpertFfn;
+        // The named expert's kernel (any expert's of this shape when the weights carry no index); its shapes must
+        // be this FFN's: k padded to the kernels' multiple, n exact.
+        var (kernel, mult) = Kernel(expert ? "experts" : "ffn", expert ? w.Expert : -1, (k, mul) =>
+            k.Programs.Count == 2 && k.Programs[0].Instructions[0] is var g && g.N == f && g.K == Up(h, mul)
+            && k.Programs[1].Instructions[0] is var dn && dn.N == h && dn.K == Up(f, mul),
+            $"{(expert ? $"expert {w.Expert}" : "a dense FFN")} of hidden {h} and width {f}");
+        var b = new PimBinding((uint)rows, 0, mult);
+        var p0 = PimKernelBinder.Bind(kernel, 0, b);
+        var p1 = PimKernelBinder.Bind(kernel, 1, b);
+        uint hp = p0[0].K, fp = p1[0].K;
+        var dram = Dram((PadColumns(Fp16(w.Gate), f, h, (int)hp), hp, (uint)f, p0[0].WeightAddr),
+                        (PadColumns(Fp16(w.Up), f, h, (int)hp), hp, (uint)f, p0[1].WeightAddr),
+                        (PadColumns(Fp16(w.Down), h, f, (int)fp), fp, (uint)h, p1[0].WeightAddr));
+        var sbuf = new byte[PimKernelBinder.StackBufferBytes(p0.Concat(p1))];
+        WriteHalf(sbuf, p0[0].InputAddr, Narrow(x), rows, h, (int)hp);
+        sbuf = Run(new PimJob(p0, dram, sbuf));
+        var u = ReadFloats(sbuf, p0[1].OutputAddr, rows * f);
         var a = new float[rows * f];
-        for (int i = 0; i < a.Length; i++) a[i] = (float)BitConverter.UInt16BitsToHalf(BitConverter.ToUInt16(sbuf, (int)sOut + 2 * i)) * u[i];
-        return Widen(Gemm(a, Fp16(w.Down), rows, f, w.Down.Rows));
+        for (int i = 0; i < a.Length; i++) a[i] = (float)BitConverter.UInt16BitsToHalf(BitConverter.ToUInt16(sbuf, (int)p0[2].OutputAddr + 2 * i)) * u[i];
+        WriteHalf(sbuf, p1[0].InputAddr, a, rows, f, (int)fp);
+        return Widen(ReadFloats(Run(new PimJob(p1, dram, sbuf)), p1[0].OutputAddr, rows * h));
     }
 
     /// <summary>
-    /// One program per (query row, KV head): S = q·Kᵀ for the group's query heads (q pre-scaled by 1/√d, the
-    /// scale the compiler folds into the query projection), a SOFTMAX per head over the row's visible positions
-    /// (writing binary16 P rows padded with zeros to a lane multiple), O = P·V with Vᵀ as the weights.
+    /// The decode-attention kernel, once per (query row, KV head) with the row's visible context: q (pre-scaled
+    /// by 1/√d, the scale the compiler folds into the query projection) at the kernel's input, the group's K rows
+    /// and Vᵀ, zero from the context to its padded length, at the kernel's two weight addresses.
     /// </summary>
     public double[] Attention(AttentionInput a)
     {
-        int d = a.HeadDim, group = a.Heads / a.KvHeads, qStride = a.Heads * d, kvStride = a.KvHeads * d, dp = Pad(d);
+        int d = a.HeadDim, group = a.Heads / a.KvHeads, qStride = a.Heads * d, kvStride = a.KvHeads * d;
+        var (kernel, mult) = Kernel("attention.score.decode", -1, (k, mul) =>
+            k.Programs[0].Instructions[0] is var s && s.M == group && s.K == Up(d, mul) && k.Programs[0].Instructions[^1].N == d,
+            $"attention with {group} query heads per KV head of dimension {d}");
         var y = new double[a.Rows * qStride];
         float scale = 1f / MathF.Sqrt(d);
         for (int r = 0; r < a.Rows; r++)
         {
-            int visible = a.FirstPosition + r + 1, vp = Pad(visible);
+            int visible = a.FirstPosition + r + 1;
             if (visible > _config.SoftmaxMaxLen) throw new InputException($"context {visible} exceeds the RTL softmax unit's {_config.SoftmaxMaxLen} (set CODESIGN_RTL_CONFIG=published)");
+            var p = PimKernelBinder.Bind(kernel, 0, new PimBinding(1, (uint)visible, mult));
+            int dp = (int)p[0].K, cp = (int)p[0].N;
             for (int g = 0; g < a.KvHeads; g++)
             {
-                var k = new ushort[visible * dp];
-                var vt = new ushort[d * vp];
+                var k = new ushort[cp * dp];
+                var vt = new ushort[d * cp];
                 for (int t = 0; t < visible; t++)
                     for (int i = 0; i < d; i++)
                     {
                         k[t * dp + i] = HalfBits.FloatToF16((float)a.K[t * kvStride + g * d + i]);
-                        vt[i * vp + t] = HalfBits.FloatToF16((float)a.V[t * kvStride + g * d + i]);
+                        vt[i * cp + t] = HalfBits.FloatToF16((float)a.V[t * kvStride + g * d + i]);
                     }
                 var q = new float[group * d];
                 for (int j = 0; j < group; j++)
                     for (int i = 0; i < d; i++) q[j * d + i] = (float)a.Q[r * qStride + (g * group + j) * d + i] * scale;
-                var job = new Job(_config);
-                uint ka = job.Weight(k, dp, visible), va = job.Weight(vt, vp, d);
-                uint qa = job.Buffer(2L * group * dp), sa = job.Buffer(4L * group * visible), pa = job.Buffer(2L * group * vp), oa = job.Buffer(4L * group * d);
-                job.Program.Add(new PimInstruction { Opcode = PimOpcode.Gemm, M = (uint)group, K = (uint)dp, N = (uint)visible, WeightAddr = ka, InputAddr = qa, OutputAddr = sa });
-                for (int j = 0; j < group; j++)
-                    job.Program.Add(new PimInstruction { Opcode = PimOpcode.Softmax, M = 1, K = (uint)visible, InputAddr = sa + (uint)(4 * j * visible), OutputAddr = pa + (uint)(2 * j * vp) });
-                job.Program.Add(new PimInstruction { Opcode = PimOpcode.Gemm, M = (uint)group, K = (uint)vp, N = (uint)d, WeightAddr = va, InputAddr = pa, OutputAddr = oa });
-                var o = ReadFloats(Run(job.Build(s => WriteHalf(s, qa, q, group, d, dp))), oa, group * d);
+                var sbuf = new byte[PimKernelBinder.StackBufferBytes(p)];
+                WriteHalf(sbuf, p[0].InputAddr, q, group, d, dp);
+                var dram = Dram((k, (uint)dp, (uint)cp, p[0].WeightAddr), (vt, (uint)cp, (uint)d, p[^1].WeightAddr));
+                var o = ReadFloats(Run(new PimJob(p, dram, sbuf)), p[^1].OutputAddr, group * d);
                 for (int j = 0; j < group; j++)
                     for (int i = 0; i < d; i++) y[r * qStride + (g * group + j) * d + i] = o[j * d + i];
             }

@@ -8,7 +8,7 @@ namespace CoDesign.Compiler.Emit;
 
 /// <summary>
 /// The compiler pipeline, top to bottom: plan the system, build each layer shape's operators, plan memory
-/// (fails if the model does not fit), place expert weights in bank-bundle spaces, build the expert table.
+/// (fails if the model does not fit), place expert weights in bank-bundle spaces, lower the PIM-placeable operators to Logic-PIM kernels, build the expert table.
 /// </summary>
 public static class ProgramCompiler
 {
@@ -37,6 +37,7 @@ public static class ProgramCompiler
         p.BankBundleSpaces = hw.Memory.BankBundlesPerPseudoChannel > 0 ? hw.Memory.BankBundlesPerPseudoChannel : 1;
         for (uint e = 0; e < p.LocalExperts; e++) p.ExpertSpace.Add(e % p.BankBundleSpaces);
 
+        if (LowerToPim.Lower(p) is { } kernels) p.PimKernels = kernels;
         if (ExpertTableBuilder.Build(p, new ProgramCost(p)) is { } table) p.ExpertTable = table;
         return p;
     }

@@ -14,6 +14,7 @@ public static class PimEncoding
     public static void Encode(PimInstruction ins, Span<byte> dst)
     {
         if (dst.Length < InstructionBytes) throw new ArgumentException("need 32 bytes", nameof(dst));
+        if (!PimKernelBinder.IsBound(ins)) throw new InputException("a PIM instruction with symbolic dimensions or address strides must be bound (PimKernelBinder) before it is encoded");
         if ((uint)ins.Opcode > 0xff) throw new InputException($"PIM opcode {(int)ins.Opcode} does not fit 8 bits");
         Span<uint> w = [(uint)ins.Opcode, ins.M, ins.K, ins.N, ins.WeightAddr, ins.InputAddr, ins.OutputAddr, 0];
         for (int i = 0; i < w.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(dst[(4 * i)..], w[i]);

@@ -19,6 +19,8 @@ public sealed class DuplexPlan
     /// <summary>Bank-bundle space of each expert; empty = every expert in its own space.</summary>
     public int[] ExpertSpace { get; init; } = [];
     public required string Source { get; init; }
+    /// <summary>The Program's Logic-PIM kernels (pim.proto), which a PIM backend that executes instruction streams runs; null without a Program.</summary>
+    public PimKernels? PimKernels { get; init; }
 
     /// <summary>Seconds for one expert with <paramref name="tokens"/> tokens; beyond the table, linear in the last step.</summary>
     public double ExpertCost(int processor, int tokens)
@@ -55,6 +57,7 @@ public sealed class DuplexPlan
             CoAttention = pim && co is CoProcessing.Attention or CoProcessing.Both,
             ExpertSeconds = seconds,
             ExpertSpace = [.. p.ExpertSpace.Select(s => (int)s)],
+            PimKernels = p.PimKernels,
             Source = $"program for {p.Hardware.Name} (co-processing {co}, {p.BankBundleSpaces} bank-bundle spaces)",
         };
     }

@@ -23,6 +23,9 @@ public sealed class InferenceEngine
     {
         if (options.MaxBatch < 1) throw new InputException("--max-batch must be at least 1");
         _w = weights; _o = options;
+        // A backend that runs the compiler's PIM instruction streams takes them from the Program.
+        if (options.Plan.PimKernels is { } kernels)
+            foreach (var b in new[] { xpu, pim }.Distinct(ReferenceEqualityComparer.Instance).OfType<IPimKernelBackend>()) b.UsePimKernels(kernels);
         _xpu = new TimedBackend(xpu);
         _pim = new TimedBackend(pim);
     }

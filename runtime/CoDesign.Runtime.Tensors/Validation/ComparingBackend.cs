@@ -9,8 +9,11 @@ namespace CoDesign.Runtime.Tensors.Validation;
 /// error per operator kind, and returns the reference's result, so that the run follows the reference exactly
 /// and each error is the operator's own, not accumulated from earlier ones.
 /// </summary>
-public sealed class ComparingBackend(IBackend reference, IBackend candidate, Dictionary<OpKind, OpErrorStats> stats) : IBackend
+public sealed class ComparingBackend(IBackend reference, IBackend candidate, Dictionary<OpKind, OpErrorStats> stats) : IBackend, IPimKernelBackend
 {
+    /// <summary>The candidate runs the Program's PIM kernels when it is a backend that takes them.</summary>
+    public void UsePimKernels(Schema.V1.PimKernels kernels) => (candidate as IPimKernelBackend)?.UsePimKernels(kernels);
+
     readonly Lock _lock = new();
 
     public string Name => $"{candidate.Name} vs {reference.Name}";

@@ -51,7 +51,7 @@ public static class ModelAssembler
             var router = src.Get(Router(i, style), [e, h]);
             var experts = new FfnWeights[e];
             for (int x = 0; x < e; x++)
-                experts[x] = new FfnWeights(src.Get(Expert(i, x, "gate", style), [fe, h]), src.Get(Expert(i, x, "up", style), [fe, h]), src.Get(Expert(i, x, "down", style), [h, fe]));
+                experts[x] = new FfnWeights(src.Get(Expert(i, x, "gate", style), [fe, h]), src.Get(Expert(i, x, "up", style), [fe, h]), src.Get(Expert(i, x, "down", style), [h, fe])) { Expert = x };
             FfnWeights? shared = null;
             HostTensor? sharedGate = null;
             if (c.NumSharedExperts > 0)

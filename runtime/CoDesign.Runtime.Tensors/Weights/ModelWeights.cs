@@ -4,7 +4,11 @@ using CoDesign.Schema.V1;
 namespace CoDesign.Runtime.Tensors.Weights;
 
 /// <summary>Gate, up and down projections of a SwiGLU FFN: down(silu(gate·x) ⊙ up·x).</summary>
-public sealed record FfnWeights(HostTensor Gate, HostTensor Up, HostTensor Down);
+public sealed record FfnWeights(HostTensor Gate, HostTensor Up, HostTensor Down)
+{
+    /// <summary>The routed expert's index in its layer (which compiled PIM kernel serves it); -1 for dense and shared FFNs.</summary>
+    public int Expert { get; init; } = -1;
+}
 
 /// <summary>One decoder layer's tensors, already checked against the config's shapes.</summary>
 public sealed class LayerWeights

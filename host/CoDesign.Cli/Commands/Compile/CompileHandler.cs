@@ -30,6 +30,8 @@ public static class CompileHandler
             kv_bytes_per_token_per_device = program.KvBytesPerTokenPerDevice,
             kv_capacity_tokens = MemoryPlanner.KvCapacityTokens(program),
             operators = program.LayerKinds.Sum(k => k.Ops.Count) + program.HeadOps.Count,
+            pim_kernels = program.PimKernels?.Kernels.Count ?? 0,
+            pim_instructions = program.PimKernels?.Kernels.Sum(k => k.Programs.Sum(pr => pr.Instructions.Count)) ?? 0,
             size_bytes = bytes.Length,
         };
         switch (format)
@@ -41,7 +43,8 @@ public static class CompileHandler
             default:
                 ctx.Out.WriteLine($"wrote {output} ({Units.Bytes(bytes.Length)}): {summary.model} on {s.Devices} x {summary.hardware} " +
                     $"(TP {s.TensorParallel}, DP {s.DataParallel}, MoE {summary.moe_parallelism}, {summary.local_experts} local experts); " +
-                    $"weights {Units.Bytes(summary.weight_bytes_per_device)}/device, KV capacity {Units.Number(summary.kv_capacity_tokens)} tokens/device");
+                    $"weights {Units.Bytes(summary.weight_bytes_per_device)}/device, KV capacity {Units.Number(summary.kv_capacity_tokens)} tokens/device; " +
+                    $"{summary.pim_kernels} Logic-PIM kernels ({summary.pim_instructions} instructions)");
                 break;
         }
         return ExitCodes.Success;

@@ -57,6 +57,24 @@ public class CompileCommandTests
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         var p = JsonParser.Default.Parse<Program>(File.ReadAllText(path));
         Assert.That(p.Model.Name, Is.EqualTo("tiny-moe"));
+        // The Logic-PIM kernels travel in the JSON: decode attention (GEMM, 4 softmaxes for the 4 query heads
+        // of a KV head, GEMM) and the 8 experts (gate, up, SiLU | down), and the summary counts them.
+        Assert.That(p.PimKernels.Kernels, Has.Count.EqualTo(9));
+        Assert.That(p.PimKernels.Kernels.Sum(k => k.Programs.Sum(pr => pr.Instructions.Count)), Is.EqualTo(6 + 8 * 4));
+        Assert.That(r.Out, Does.Contain("9 Logic-PIM kernels (38 instructions)"));
+    }
+
+    [Test]
+    public void Compile_SummaryCountsPimKernels_AndNoneWithoutLogicPim()
+    {
+        using var dir = Cli.TempDir();
+        var duplex = Cli.Run("compile", "--model", "tiny-moe", "--out", dir.File("d.pb"), "--format", "json");
+        var h100 = Cli.Run("compile", "--model", "tiny-moe", "--hardware", "h100", "--out", dir.File("h.pb"), "--format", "json");
+        Assert.That(duplex.ExitCode + h100.ExitCode, Is.Zero, duplex + h100.ToString());
+        using var d = JsonDocument.Parse(duplex.Out);
+        using var h = JsonDocument.Parse(h100.Out);
+        Assert.That(d.RootElement.GetProperty("pim_instructions").GetInt32(), Is.EqualTo(38));
+        Assert.That(h.RootElement.GetProperty("pim_kernels").GetInt32(), Is.Zero);
     }
 
     [Test]
