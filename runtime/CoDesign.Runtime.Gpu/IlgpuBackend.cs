@@ -65,19 +65,8 @@ public sealed class IlgpuBackend : IBackend
     public Precision Precision => Precision.Float32;
     public Accelerator Accelerator => _acc;
 
-    static float[] Narrow(double[] x)
-    {
-        var f = new float[x.Length];
-        for (int i = 0; i < x.Length; i++) f[i] = (float)x[i];
-        return f;
-    }
-
-    static double[] Widen(float[] f)
-    {
-        var d = new double[f.Length];
-        for (int i = 0; i < f.Length; i++) d[i] = f[i];
-        return d;
-    }
+    static float[] Narrow(double[] x) => FloatArrays.Narrow(x);
+    static double[] Widen(float[] f) => FloatArrays.Widen(f);
 
     /// <summary>The device copy of a weight, uploaded on first use in its storage type.</summary>
     MemoryBuffer Weight(HostTensor t)

@@ -20,19 +20,8 @@ public sealed class CpuBackend : IBackend
     public string Device => $"host CPU, float32 SIMD ({System.Numerics.Vector<float>.Count} lanes), {Environment.ProcessorCount} threads";
     public Precision Precision => Precision.Float32;
 
-    static float[] Narrow(double[] x)
-    {
-        var f = new float[x.Length];
-        for (int i = 0; i < x.Length; i++) f[i] = (float)x[i];
-        return f;
-    }
-
-    static double[] Widen(float[] f)
-    {
-        var d = new double[f.Length];
-        for (int i = 0; i < f.Length; i++) d[i] = f[i];
-        return d;
-    }
+    static float[] Narrow(double[] x) => FloatArrays.Narrow(x);
+    static double[] Widen(float[] f) => FloatArrays.Widen(f);
 
     /// <summary>y[rows, N] = x[rows, K]·wᵀ in float32; parallel over chunks of output columns (weight rows).</summary>
     static float[] MatMul(float[] x, int rows, HostTensor w)
