@@ -13,6 +13,11 @@ module cd_fp32_add (
   logic        sub;
   logic [27:0] sum;
   logic [4:0]  lead;
+  logic [31:0] s32;
+  logic [15:0] s16;
+  logic [7:0]  s8;
+  logic [3:0]  s4;
+  logic [1:0]  s2;
   logic [7:0]  lz;
   logic [26:0] norm;
   logic [8:0]  e;
@@ -46,10 +51,18 @@ module cd_fp32_add (
     end
     sub = hi_op[31] ^ lo_op[31];
     sum = sub ? ({1'b0, sig_hi} - {1'b0, aligned}) : ({1'b0, sig_hi} + {1'b0, aligned});
-    lead = '0;
-    for (int i = 0; i < 27; i++) begin
-      if (sum[i]) lead = 5'(i);
-    end
+    // lead = index of the most significant set bit of sum[26:0] (0 when none), by binary search:
+    // five steps for Verilator where a loop over the bits takes 27.
+    s32     = {5'b0, sum[26:0]};
+    lead[4] = s32[31:16] != '0;
+    s16     = lead[4] ? s32[31:16] : s32[15:0];
+    lead[3] = s16[15:8] != '0;
+    s8      = lead[3] ? s16[15:8] : s16[7:0];
+    lead[2] = s8[7:4] != '0;
+    s4      = lead[2] ? s8[7:4] : s8[3:0];
+    lead[1] = s4[3:2] != '0;
+    s2      = lead[1] ? s4[3:2] : s4[1:0];
+    lead[0] = s2[1];
     lz = 8'd26 - 8'(lead);
     if (sum[27]) begin
       norm = {sum[27:2], sum[1] | sum[0]};
@@ -85,6 +98,6 @@ module cd_fp32_add (
 
   // norm[26] is the hidden bit: the exponent field already says whether it is set.
   logic unused;
-  assign unused = norm[26];
+  assign unused = norm[26] ^ s2[0] ^ (|s32[31:27]);
 
 endmodule
