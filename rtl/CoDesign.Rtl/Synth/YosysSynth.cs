@@ -24,7 +24,7 @@ public static partial class YosysSynth
 
     static readonly string[] Fp32Files =
         ["cd_fp32_add.sv", "cd_fp32_mul.sv", "cd_fp32_exp.sv", "cd_fp32_recip.sv", "cd_fp32_to_fp16.sv"];
-    static readonly string[] GemmFiles = ["cd_fp16_mul.sv", "cd_fp32_add.sv", "cd_adder_tree.sv", "cd_pu.sv", "cd_gemm.sv"];
+    static readonly string[] GemmFiles = ["cd_fp32_add.sv", "cd_gemm.sv"];
 
     static string GemmParams(PimConfig c) =>
         $"-set Lanes {c.Lanes} -set Tokens {c.Tokens} -set IbufRows {c.IbufRows} -set ObufRows {c.ObufRows}";
@@ -40,7 +40,7 @@ public static partial class YosysSynth
             c => $"-set MaxLen {c.SoftmaxMaxLen} -set Lanes {c.SoftmaxLanes}", Flatten: false),
         ["silu"] = new("cd_silu", ["cd_pkg.sv", .. Fp32Files, "cd_silu.sv"], _ => "", Flatten: false),
         ["top"] = new("cd_pim_top",
-            ["cd_pkg.sv", .. Fp32Files, "cd_fp16_mul.sv", "cd_adder_tree.sv", "cd_pu.sv", "cd_gemm.sv", "cd_softmax.sv",
+            ["cd_pkg.sv", .. Fp32Files, "cd_fp16_mul.sv", "cd_adder_tree.sv", "cd_gemm.sv", "cd_softmax.sv",
              "cd_silu.sv", "cd_op_ctrl.sv", "cd_pim_top.sv"],
             c => $"{GemmParams(c)} -set SmMaxLen {c.SoftmaxMaxLen} -set SmLanes {c.SoftmaxLanes} -set ActUnits 1", Flatten: false),
     };

@@ -25,14 +25,13 @@ public class SynthTests
     // the SiLU unit holds busy, pend and five 32-bit counters/addresses (162 bits); the softmax unit holds
     // ten 32-bit registers plus its state (323-330 bits) and keeps its exponentials buffer in RAM on Xilinx
     // (flip-flops on the generic flow, which maps memories to registers); the controller holds its tile
-    // walkers (over 600 bits); the slice adds those to the GEMM module's pipeline registers (about 2,700 on
-    // Xilinx, where its buffers are LUT RAM).
+    // walkers (over 600 bits). The slice (--unit top) is left to the CLI: its GEMM module alone takes yosys
+    // over a minute, like --unit gemm.
     [TestCase("silu", "generic", 150, 170)]
     [TestCase("silu", "xilinx", 150, 170)]
     [TestCase("softmax", "xilinx", 300, 400)]
     [TestCase("ctrl", "generic", 600, 1200)]
     [TestCase("ctrl", "xilinx", 600, 1200)]
-    [TestCase("top", "xilinx", 3500, 5000)]
     public async Task Unit_Synthesises_WithCellsAndFlipFlops(string unit, string target, int minFfs, int maxFfs)
     {
         Assume.That(ToolLocator.Find("yosys"), Is.Not.Null, "yosys is not installed (tools/setup.sh)");
