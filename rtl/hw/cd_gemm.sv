@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // GEMM module (one per pseudo-channel): input buffer, weight beat path, a row of Tokens PUs
 // (multipliers, adder tree, accumulator) and an output buffer of partial sums. Three pipeline stages:
-// A multiplies, B reduces, C accumulates. Accepts one weight beat (Lanes FP16 of one output row) a cycle.
+// A multiplies, B reduces, C accumulates (the PUs' arithmetic is cd_pkg::fp16_mul and cd_pkg::fp32_add). Accepts one weight beat (Lanes FP16 of one output row) a cycle.
 module cd_gemm #(
   parameter  int unsigned Lanes     = 8,
   parameter  int unsigned Tokens    = 2,
@@ -10,7 +10,8 @@ module cd_gemm #(
   localparam int unsigned TokW      = (Tokens > 1) ? $clog2(Tokens) : 1,
   // Two banks of IbufRows: the controller loads one K tile's inputs while the other streams.
   localparam int unsigned IrowW     = ((IbufRows > 1) ? $clog2(IbufRows) : 1) + 1,
-  localparam int unsigned OrowW     = (ObufRows > 1) ? $clog2(ObufRows) : 1
+  localparam int unsigned OrowW     = (ObufRows > 1) ? $clog2(ObufRows) : 1,
+  localparam int unsigned Levels    = $clog2(Lanes)   // adder-tree levels (Lanes is a power of two)
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -46,9 +47,7 @@ module cd_gemm #(
   logic [Lanes*16-1:0] ibuf_q [Tokens][2**IrowW];
   logic [31:0]         obuf_q [Tokens][ObufRows];
   ctl_t                ctl_a_q, ctl_b_q, ctl_in;
-  logic [Lanes*32-1:0] prod_d [Tokens];
   logic [Lanes*32-1:0] prod_q [Tokens];
-  logic [31:0]         tree_d [Tokens];
   logic [31:0]         tree_q [Tokens];
   logic [31:0]         base   [Tokens];
   logic [31:0]         acc_d  [Tokens];
@@ -67,16 +66,33 @@ module cd_gemm #(
   ////////////////////
   // PUs            //
   ////////////////////
+  // Each PU is Lanes binary16 multipliers (stage A), a pairwise binary32 adder tree (stage B) and an
+  // accumulator (stage C). The multipliers and trees are written as functions called from the clocked
+  // stages below, so Verilator evaluates them only for valid beats (as module instances they were
+  // combinational logic re-evaluated every cycle); the hardware is the same.
+  function automatic logic [Lanes*32-1:0] products(logic [Lanes*16-1:0] w, logic [Lanes*16-1:0] x);
+    for (int l = 0; l < Lanes; l++) products[l*32 +: 32] = cd_pkg::fp16_mul(w[l*16 +: 16], x[l*16 +: 16]);
+  endfunction
+
+  // Level by level, neighbours 2i and 2i+1 (the golden model's order), in place: level v writes slots
+  // below Lanes >> (v + 1), which later pairs of that level no longer read.
+  function automatic logic [31:0] tree_sum(logic [Lanes*32-1:0] leaves);
+    logic [Lanes*32-1:0] x;
+    x = leaves;
+    for (int v = 0; v < Levels; v++) begin
+      for (int i = 0; i < Lanes / 2; i++) begin
+        if (i < (Lanes >> (v + 1))) x[i*32 +: 32] = cd_pkg::fp32_add(x[(2*i)*32 +: 32], x[(2*i+1)*32 +: 32]);
+      end
+    end
+    tree_sum = x[31:0];
+  endfunction
+
   for (genvar t = 0; t < Tokens; t++) begin : g_pu
-    cd_pu #(.Lanes(Lanes)) u_pu (
-      .weight_i (beat_data_i),
-      .input_i  (ibuf_q[t][beat_row_i]),
-      .prod_o   (prod_d[t])
-    );
-    cd_adder_tree #(.Leaves(Lanes)) u_tree (
-      .leaves_i (prod_q[t]),
-      .sum_o    (tree_d[t])
-    );
+    // Stages A and B load only with a valid beat (as do all data registers: idle cycles cost no switching).
+    always_ff @(posedge clk_i) begin
+      if (ctl_in.valid)  prod_q[t] <= products(beat_data_i, ibuf_q[t][beat_row_i]);
+      if (ctl_a_q.valid) tree_q[t] <= tree_sum(prod_q[t]);
+    end
     always_comb begin
       if (ctl_b_q.first) base[t] = ctl_b_q.zero_init ? 32'h0 : obuf_q[t][ctl_b_q.orow];
       else               base[t] = acc_q[t];
@@ -105,8 +121,6 @@ module cd_gemm #(
   // Data registers load only with a valid beat, so idle cycles cost no switching.
   always_ff @(posedge clk_i) begin
     for (int t = 0; t < Tokens; t++) begin
-      if (ctl_in.valid)  prod_q[t] <= prod_d[t];
-      if (ctl_a_q.valid) tree_q[t] <= tree_d[t];
       if (ctl_b_q.valid) begin
         acc_q[t] <= acc_d[t];
         if (ctl_b_q.last) obuf_q[t][ctl_b_q.orow] <= acc_d[t];

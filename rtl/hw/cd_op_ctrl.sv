@@ -5,9 +5,9 @@
 // (contiguous in the K-tile-major layout, see PimWeightLayout.cs), the loader fills one bank of the
 // double-buffered input buffer from the stack buffer, and the streamer feeds weight beats to the GEMM
 // module from the other bank, so loading overlaps computing.
-module cd_op_ctrl
-  import cd_pkg::*;
-#(
+// Written for yosys 0.23 as well as Verilator: no package import in the header (names are qualified with
+// cd_pkg::), and the functions take and return plain vectors, not structs.
+module cd_op_ctrl #(
   parameter  int unsigned Lanes    = 8,
   parameter  int unsigned Tokens   = 2,
   parameter  int unsigned IbufRows = 64,
@@ -24,7 +24,7 @@ module cd_op_ctrl
   // instruction stream
   input  logic                 instr_valid_i,
   output logic                 instr_ready_o,
-  input  instr_t               instr_i,
+  input  cd_pkg::instr_t       instr_i,
   output logic                 idle_o,
   output logic                 err_o,          // sticky: an instruction was illegal and skipped
   output logic                 retire_o,       // pulses when an instruction completes
@@ -79,7 +79,7 @@ module cd_op_ctrl
   } geom_t;
 
   state_e      state_q, state_d;
-  instr_t      ins_q;
+  cd_pkg::instr_t ins_q;
   logic        err_q, instr_ok;
   logic [31:0] ntiles_q, ktiles_q, tiles_q;
   // Requester, loader and streamer: tile index (count) and loop position each.
@@ -93,32 +93,26 @@ module cd_op_ctrl
   // Tile base of the beat now in GEMM stage C (results are written two cycles after acceptance).
   logic [63:0] res_base_d1_q, res_base_d2_q;
 
-  function automatic geom_t geom(tile_t t, logic [31:0] k, logic [31:0] n);
-    geom_t g;
-    g.n0     = t.nt * ObufRows;
-    g.tok0   = t.p * Tokens;
-    g.kt_len = ((t.kt + 1) * KtMax <= k) ? KtMax : k - t.kt * KtMax;
-    g.nt_len = (g.n0 + ObufRows <= n) ? ObufRows : n - g.n0;
-    g.bpr    = g.kt_len / Lanes;
-    return g;
+  // Geometry of tile t = {p, nt, kt}: {n0, tok0, kt_len, nt_len, bpr} (the fields of geom_t).
+  function automatic logic [159:0] geom(logic [95:0] t, logic [31:0] k, logic [31:0] n);
+    logic [31:0] p, nt, kt, n0, kt_len;
+    {p, nt, kt} = t;
+    n0     = nt * ObufRows;
+    kt_len = ((kt + 1) * KtMax <= k) ? KtMax : k - kt * KtMax;
+    geom   = {n0, p * Tokens, kt_len, (n0 + ObufRows <= n) ? ObufRows : n - n0, kt_len / Lanes};
   endfunction
 
   // Tile order: K tiles innermost, then output tiles, then passes.
-  function automatic tile_t next_tile(tile_t t, logic [31:0] ktiles, logic [31:0] ntiles);
-    tile_t n;
-    n = t;
-    if (t.kt + 1 < ktiles) begin
-      n.kt = t.kt + 1;
+  function automatic logic [95:0] next_tile(logic [95:0] t, logic [31:0] ktiles, logic [31:0] ntiles);
+    logic [31:0] p, nt, kt;
+    {p, nt, kt} = t;
+    if (kt + 1 < ktiles) begin
+      next_tile = {p, nt, kt + 32'd1};
+    end else if (nt + 1 < ntiles) begin
+      next_tile = {p, nt + 32'd1, 32'd0};
     end else begin
-      n.kt = '0;
-      if (t.nt + 1 < ntiles) begin
-        n.nt = t.nt + 1;
-      end else begin
-        n.nt = '0;
-        n.p  = t.p + 1;
-      end
+      next_tile = {p + 32'd1, 32'd0, 32'd0};
     end
-    return n;
   endfunction
 
   always_comb begin
@@ -126,10 +120,10 @@ module cd_op_ctrl
     ld_g = geom(ld_q, ins_q.k, ins_q.n);
     st_g = geom(st_q, ins_q.k, ins_q.n);
     unique case (instr_i.opcode)
-      OpGemm:    instr_ok = instr_i.m != 0 && instr_i.k != 0 && instr_i.n != 0
+      cd_pkg::OpGemm:    instr_ok = instr_i.m != 0 && instr_i.k != 0 && instr_i.n != 0
                          && instr_i.k % Lanes == 0 && instr_i.weight_addr % (Lanes * 2) == 0;
-      OpSoftmax: instr_ok = instr_i.m != 0 && instr_i.k != 0 && instr_i.k <= SmMaxLen;
-      OpSilu:    instr_ok = instr_i.m != 0 && instr_i.k != 0;
+      cd_pkg::OpSoftmax: instr_ok = instr_i.m != 0 && instr_i.k != 0 && instr_i.k <= SmMaxLen;
+      cd_pkg::OpSilu:    instr_ok = instr_i.m != 0 && instr_i.k != 0;
       default:   instr_ok = 1'b0;
     endcase
   end
@@ -190,11 +184,11 @@ module cd_op_ctrl
 
   assign retire_o = (state_q == StDrain && !gemm_busy_i) || (state_q == StActWait && !act_busy_i);
 
-  assign sm_start_o   = state_q == StActStart && ins_q.opcode == OpSoftmax;
-  assign silu_start_o = state_q == StActStart && ins_q.opcode == OpSilu;
+  assign sm_start_o   = state_q == StActStart && ins_q.opcode == cd_pkg::OpSoftmax;
+  assign silu_start_o = state_q == StActStart && ins_q.opcode == cd_pkg::OpSilu;
   assign act_rows_o   = ins_q.m;
   // SiLU is element-wise: the whole m x k block is one run.
-  assign act_len_o    = (ins_q.opcode == OpSilu) ? ins_q.m * ins_q.k : ins_q.k;
+  assign act_len_o    = (ins_q.opcode == cd_pkg::OpSilu) ? ins_q.m * ins_q.k : ins_q.k;
   assign act_in_o     = ins_q.input_addr;
   assign act_out_o    = ins_q.output_addr;
 
@@ -204,7 +198,7 @@ module cd_op_ctrl
   always_comb begin
     state_d = state_q;
     unique case (state_q)
-      StIdle:     if (instr_valid_i && instr_ok) state_d = (instr_i.opcode == OpGemm) ? StGemm : StActStart;
+      StIdle:     if (instr_valid_i && instr_ok) state_d = (instr_i.opcode == cd_pkg::OpGemm) ? StGemm : StActStart;
       StGemm:     if (st_tile_done && st_n_q + 1 == tiles_q) state_d = StDrain;
       StDrain:    if (!gemm_busy_i) state_d = StIdle;
       StActStart: state_d = StActWait;

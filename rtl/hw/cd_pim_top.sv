@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Logic-PIM pseudo-channel slice (synthesizable): operation controller + GEMM module. The bank-bundle DRAM
 // path and the stack buffer attach through ports.
-module cd_pim_top
-  import cd_pkg::*;
-#(
+// No package import in the header (yosys 0.23 cannot parse one): cd_pkg names are qualified.
+module cd_pim_top #(
   parameter int unsigned Lanes    = 8,
   parameter int unsigned Tokens   = 2,
   parameter int unsigned IbufRows = 64,
@@ -18,7 +17,7 @@ module cd_pim_top
   input  logic                 rst_ni,
   input  logic                 instr_valid_i,
   output logic                 instr_ready_o,
-  input  instr_t               instr_i,
+  input  cd_pkg::instr_t       instr_i,
   output logic                 idle_o,
   output logic                 err_o,
   output logic                 retire_o,

@@ -28,4 +28,145 @@ package cd_pkg;
 
   localparam logic [31:0] Fp32QNaN = 32'h7FC0_0000;  // the one NaN every unit emits
 
+  // IEEE 754 binary16 x binary16 -> binary32, exact (cd_fp16_mul wraps this; the GEMM module calls it from
+  // its clocked stage so that Verilator evaluates it only for valid beats).
+  function automatic logic [31:0] fp16_mul(logic [15:0] a, logic [15:0] b);
+    logic        sign;
+    logic        a_nan, b_nan, a_inf, b_inf, a_zero, b_zero;
+    logic [5:0]  xa, xb;     // effective biased exponents (subnormals scale like exponent 1)
+    logic [21:0] prod;
+    logic [4:0]  lead;
+    logic [31:0] s32;
+    logic [15:0] s16;
+    logic [7:0]  s8;
+    logic [3:0]  s4;
+    logic [1:0]  s2;
+    logic [8:0]  exp_p;
+    logic [21:0] norm;
+    sign   = a[15] ^ b[15];
+    a_nan  = (a[14:10] == 5'h1f) && (a[9:0] != '0);
+    b_nan  = (b[14:10] == 5'h1f) && (b[9:0] != '0);
+    a_inf  = (a[14:10] == 5'h1f) && (a[9:0] == '0);
+    b_inf  = (b[14:10] == 5'h1f) && (b[9:0] == '0);
+    a_zero = a[14:0] == '0;
+    b_zero = b[14:0] == '0;
+    xa     = (a[14:10] == '0) ? 6'd1 : {1'b0, a[14:10]};
+    xb     = (b[14:10] == '0) ? 6'd1 : {1'b0, b[14:10]};
+    prod   = {11'b0, a[14:10] != '0, a[9:0]} * {11'b0, b[14:10] != '0, b[9:0]};
+    // lead = index of the most significant set bit of prod (0 when none), by binary search:
+    // five steps for Verilator where a loop over the bits takes 22.
+    s32     = {10'b0, prod};
+    lead[4] = s32[31:16] != '0;
+    s16     = lead[4] ? s32[31:16] : s32[15:0];
+    lead[3] = s16[15:8] != '0;
+    s8      = lead[3] ? s16[15:8] : s16[7:0];
+    lead[2] = s8[7:4] != '0;
+    s4      = lead[2] ? s8[7:4] : s8[3:0];
+    lead[1] = s4[3:2] != '0;
+    s2      = lead[1] ? s4[3:2] : s4[1:0];
+    lead[0] = s2[1];
+    // value = prod * 2^(xa + xb - 50) = 1.f * 2^(lead + xa + xb - 50); binary32 bias 127.
+    exp_p = 9'(lead) + 9'(xa) + 9'(xb) + 9'd77;
+    norm  = prod << (5'd21 - lead);
+    if (a_nan || b_nan || (a_inf && b_zero) || (b_inf && a_zero)) begin
+      fp16_mul = Fp32QNaN;
+    end else if (a_inf || b_inf) begin
+      fp16_mul = {sign, 8'hff, 23'b0};
+    end else if (a_zero || b_zero) begin
+      fp16_mul = {sign, 31'b0};
+    end else begin
+      fp16_mul = {sign, exp_p[7:0], norm[20:0], 2'b00};
+    end
+  endfunction
+
+  // IEEE 754 binary32 adder, round to nearest even (cd_fp32_add wraps this).
+  function automatic logic [31:0] fp32_add(logic [31:0] a, logic [31:0] b);
+    logic        a_nan, b_nan, a_inf, b_inf;
+    logic [31:0] hi_op, lo_op;
+    logic [7:0]  xe_hi, xe_lo, d;
+    logic [26:0] sig_hi, sig_lo, aligned, mask;
+    logic        sub;
+    logic [27:0] sum;
+    logic [4:0]  lead;
+    logic [31:0] s32;
+    logic [15:0] s16;
+    logic [7:0]  s8;
+    logic [3:0]  s4;
+    logic [1:0]  s2;
+    logic [7:0]  lz;
+    logic [26:0] norm;
+    logic [8:0]  e;
+    logic        round_up;
+    logic [30:0] packed_res;
+    a_nan = (a[30:23] == 8'hff) && (a[22:0] != '0);
+    b_nan = (b[30:23] == 8'hff) && (b[22:0] != '0);
+    a_inf = (a[30:23] == 8'hff) && (a[22:0] == '0);
+    b_inf = (b[30:23] == 8'hff) && (b[22:0] == '0);
+    // The larger magnitude sets the sign and the exponent of the result.
+    if (a[30:0] >= b[30:0]) begin
+      hi_op = a; lo_op = b;
+    end else begin
+      hi_op = b; lo_op = a;
+    end
+    xe_hi    = (hi_op[30:23] == '0) ? 8'd1 : hi_op[30:23];
+    xe_lo  = (lo_op[30:23] == '0) ? 8'd1 : lo_op[30:23];
+    // Three extra bits: guard, round, sticky.
+    sig_hi   = {hi_op[30:23] != '0, hi_op[22:0], 3'b000};
+    sig_lo = {lo_op[30:23] != '0, lo_op[22:0], 3'b000};
+    d         = xe_hi - xe_lo;
+    mask      = '0;
+    if (d >= 8'd27) begin
+      aligned = {26'b0, sig_lo != '0};
+    end else begin
+      mask    = (27'd1 << d) - 27'd1;
+      aligned = sig_lo >> d;
+      aligned[0] = aligned[0] | ((sig_lo & mask) != '0);
+    end
+    sub = hi_op[31] ^ lo_op[31];
+    sum = sub ? ({1'b0, sig_hi} - {1'b0, aligned}) : ({1'b0, sig_hi} + {1'b0, aligned});
+    // lead = index of the most significant set bit of sum[26:0] (0 when none), by binary search:
+    // five steps for Verilator where a loop over the bits takes 27.
+    s32     = {5'b0, sum[26:0]};
+    lead[4] = s32[31:16] != '0;
+    s16     = lead[4] ? s32[31:16] : s32[15:0];
+    lead[3] = s16[15:8] != '0;
+    s8      = lead[3] ? s16[15:8] : s16[7:0];
+    lead[2] = s8[7:4] != '0;
+    s4      = lead[2] ? s8[7:4] : s8[3:0];
+    lead[1] = s4[3:2] != '0;
+    s2      = lead[1] ? s4[3:2] : s4[1:0];
+    lead[0] = s2[1];
+    lz = 8'd26 - 8'(lead);
+    if (sum[27]) begin
+      norm = {sum[27:2], sum[1] | sum[0]};
+      e    = 9'(xe_hi) + 9'd1;
+    end else if (xe_hi > lz) begin
+      norm = sum[26:0] << lz;
+      e    = 9'(xe_hi) - 9'(lz);
+    end else begin
+      // Subnormal result: scale as exponent 1 and encode exponent 0. Only cancellation gets here,
+      // and cancellation leaves the low bits exact, so no sticky information is lost by the shift.
+      norm = sum[26:0] << (xe_hi - 8'd1);
+      e    = '0;
+    end
+    round_up   = norm[2] & (norm[1] | norm[0] | norm[3]);
+    // Adding the round bit to {exponent, fraction} carries into the exponent (and up to infinity) for free.
+    packed_res = {e[7:0], norm[25:3]} + {30'b0, round_up};
+
+    if (a_nan || b_nan || (a_inf && b_inf && (a[31] != b[31]))) begin
+      fp32_add = Fp32QNaN;
+    end else if (a_inf) begin
+      fp32_add = a;
+    end else if (b_inf) begin
+      fp32_add = b;
+    end else if (sum == '0) begin
+      // Exact zero: +0 under round-to-nearest unless both addends are -0.
+      fp32_add = {a[31] & b[31], 31'b0};
+    end else if (e >= 9'd255) begin
+      fp32_add = {hi_op[31], 8'hff, 23'b0};
+    end else begin
+      fp32_add = {hi_op[31], packed_res};
+    end
+  endfunction
+
 endpackage

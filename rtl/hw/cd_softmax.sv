@@ -42,9 +42,10 @@ module cd_softmax #(
   assign last      = i_q >= len_q && !pend_q;
 
   // Order binary32 values as unsigned keys; NaN wins so that it propagates.
+  // (Assigns the function name rather than using return: yosys 0.23 does not parse return.)
   function automatic logic [32:0] fkey(logic [31:0] f);
-    if (f[30:23] == 8'hff && f[22:0] != '0) return 33'h1_FFFF_FFFF;
-    return {1'b0, f[31] ? ~f : (f | 32'h8000_0000)};
+    if (f[30:23] == 8'hff && f[22:0] != '0) fkey = 33'h1_FFFF_FFFF;
+    else fkey = {1'b0, f[31] ? ~f : (f | 32'h8000_0000)};
   endfunction
 
   always_comb begin
@@ -98,10 +99,7 @@ module cd_softmax #(
           end
         end
         StExp: begin
-          if (pend_q) begin
-            ebuf[RowW'(pend_i_q / Lanes)] <= e_all;
-            sum_q <= sum_d;
-          end
+          if (pend_q) sum_q <= sum_d;
           if (last) state_q <= StRecip;
         end
         StRecip: begin
@@ -121,6 +119,12 @@ module cd_softmax #(
         default: state_q <= StIdle;
       endcase
     end
+  end
+
+  // The exponentials buffer has no reset, so it is written from its own process: yosys maps it to a
+  // memory (LUT RAM on FPGAs) rather than to flip-flops, which a write inside the reset process forces.
+  always_ff @(posedge clk_i) begin
+    if (state_q == StExp && pend_q) ebuf[RowW'(pend_i_q / Lanes)] <= e_all;
   end
 
 `ifndef SYNTHESIS

@@ -15,7 +15,7 @@ public sealed record VerilatorModel(string Top, IReadOnlyList<string> Sources, I
     /// <summary>The GEMM slice with the bank-bundle model and DPI memories; <paramref name="actUnits"/> adds
     /// the softmax and activation units (a GEMM-only model simulates faster).</summary>
     public static VerilatorModel Pim(PimConfig cfg, bool trace, bool actUnits) => new("cd_pim_tb",
-        [.. Arithmetic.Concat(Binary32).Concat(["cd_adder_tree.sv", "cd_pu.sv", "cd_gemm.sv", "cd_softmax.sv", "cd_silu.sv",
+        [.. Arithmetic.Concat(Binary32).Concat(["cd_adder_tree.sv", "cd_gemm.sv", "cd_softmax.sv", "cd_silu.sv",
             "cd_op_ctrl.sv", "cd_pim_top.sv", "cd_dram_bundle.sv", "cd_pim_tb.sv"]).Select(RtlSources.HwFile),
          Path.Combine(RtlSources.Harness, "pim", "pim_main.cc"),
          Path.Combine(RtlSources.Harness, "pim", "pim_job.cc"),

@@ -15,11 +15,34 @@ public sealed record SynthReport(string Unit, string Top, string Target, string 
 
 public static partial class YosysSynth
 {
-    /// <summary>Synthesizable units: name → (top module, sources). The DRAM model and tb are behavioural.</summary>
-    static readonly Dictionary<string, (string Top, string[] Files)> Units = new()
+    /// <summary>A synthesizable unit: top module, sources, its parameters for a configuration, and whether
+    /// yosys flattens it. Hierarchical units are synthesised module by module (each binary32 unit once, however
+    /// many instances): seconds instead of minutes for the softmax and SiLU units' chains of binary32
+    /// multipliers, at the price of no constant propagation across module boundaries (so their counts are
+    /// upper bounds).</summary>
+    sealed record UnitSpec(string Top, string[] Files, Func<PimConfig, string> Params, bool Flatten);
+
+    static readonly string[] Fp32Files =
+        ["cd_fp32_add.sv", "cd_fp32_mul.sv", "cd_fp32_exp.sv", "cd_fp32_recip.sv", "cd_fp32_to_fp16.sv"];
+    static readonly string[] GemmFiles = ["cd_fp32_add.sv", "cd_gemm.sv"];
+
+    static string GemmParams(PimConfig c) =>
+        $"-set Lanes {c.Lanes} -set Tokens {c.Tokens} -set IbufRows {c.IbufRows} -set ObufRows {c.ObufRows}";
+
+    /// <summary>Synthesizable units by name. The DRAM model and cd_pim_tb are behavioural.</summary>
+    static readonly Dictionary<string, UnitSpec> Units = new()
     {
-        ["mac"] = ("cd_mac_lane", ["cd_pkg.sv", "cd_fp16_mul.sv", "cd_fp32_add.sv", "cd_mac_lane.sv"]),
-        ["gemm"] = ("cd_gemm", ["cd_pkg.sv", "cd_fp16_mul.sv", "cd_fp32_add.sv", "cd_adder_tree.sv", "cd_pu.sv", "cd_gemm.sv"]),
+        ["mac"] = new("cd_mac_lane", ["cd_pkg.sv", "cd_fp16_mul.sv", "cd_fp32_add.sv", "cd_mac_lane.sv"], _ => "", Flatten: true),
+        ["gemm"] = new("cd_gemm", ["cd_pkg.sv", .. GemmFiles], GemmParams, Flatten: true),
+        ["ctrl"] = new("cd_op_ctrl", ["cd_pkg.sv", "cd_op_ctrl.sv"],
+            c => $"{GemmParams(c)} -set SmMaxLen {c.SoftmaxMaxLen}", Flatten: false),
+        ["softmax"] = new("cd_softmax", ["cd_pkg.sv", .. Fp32Files, "cd_adder_tree.sv", "cd_softmax.sv"],
+            c => $"-set MaxLen {c.SoftmaxMaxLen} -set Lanes {c.SoftmaxLanes}", Flatten: false),
+        ["silu"] = new("cd_silu", ["cd_pkg.sv", .. Fp32Files, "cd_silu.sv"], _ => "", Flatten: false),
+        ["top"] = new("cd_pim_top",
+            ["cd_pkg.sv", .. Fp32Files, "cd_fp16_mul.sv", "cd_adder_tree.sv", "cd_gemm.sv", "cd_softmax.sv",
+             "cd_silu.sv", "cd_op_ctrl.sv", "cd_pim_top.sv"],
+            c => $"{GemmParams(c)} -set SmMaxLen {c.SoftmaxMaxLen} -set SmLanes {c.SoftmaxLanes} -set ActUnits 1", Flatten: false),
     };
 
     public static IReadOnlyCollection<string> UnitNames => Units.Keys;
@@ -29,10 +52,11 @@ public static partial class YosysSynth
     {
         if (!Units.TryGetValue(unit, out var u))
             throw new InputException($"unknown unit '{unit}' (units: {string.Join(", ", Units.Keys)})");
+        string flatten = u.Flatten ? " -flatten" : "";
         string synth = target switch
         {
-            "generic" => "synth -flatten",
-            "xilinx" => "synth_xilinx -flatten",
+            "generic" => $"synth -top {u.Top}{flatten}",
+            "xilinx" => $"synth_xilinx -top {u.Top}{flatten}",
             _ => throw new InputException($"unknown target '{target}' (generic, xilinx)"),
         };
         var yosys = ToolLocator.Require("yosys", "yosys");
@@ -40,11 +64,11 @@ public static partial class YosysSynth
         try
         {
             string stat = Path.Combine(work.FullName, "stat.txt");
-            var files = string.Join(' ', u.Files.Select(f => RtlSources.HwFile(f)));
-            string chparam = u.Top == "cd_gemm"
-                ? $"chparam -set Lanes {cfg.Lanes} -set Tokens {cfg.Tokens} -set IbufRows {cfg.IbufRows} -set ObufRows {cfg.ObufRows} cd_gemm; "
-                : "";
-            string script = $"read_verilog -sv -DSYNTHESIS {files}; {chparam}hierarchy -top {u.Top}; {synth}; tee -q -o {stat} stat";
+            var files = string.Join(' ', u.Files.Distinct().Select(f => RtlSources.HwFile(f)));
+            string p = u.Params(cfg);
+            string chparam = p.Length > 0 ? $"chparam {p} {u.Top}; " : "";
+            // stat -top adds a design-hierarchy block (totals over all instances) last, which is the block parsed.
+            string script = $"read_verilog -sv -DSYNTHESIS {files}; {chparam}hierarchy -top {u.Top}; {synth}; tee -q -o {stat} stat -top {u.Top}";
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(timeout);
             var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -77,7 +101,8 @@ public static partial class YosysSynth
         }
     }
 
-    /// <summary>Cell-type lines of the top's (last) statistics block: "     $_AND_      150".</summary>
+    /// <summary>Cell-type lines of the last statistics block (the top, or the design-hierarchy totals of a
+    /// hierarchical run): "     $_AND_      150".</summary>
     public static Dictionary<string, long> ParseCellTypes(string stat)
     {
         int at = stat.LastIndexOf("Number of cells:", StringComparison.Ordinal);

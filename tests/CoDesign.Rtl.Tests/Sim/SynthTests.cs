@@ -20,6 +20,43 @@ public class SynthTests
         });
     }
 
+    // Units yosys 0.23 could not read before (package import in a header, struct-returning functions, return
+    // statements), on the ci configuration. Flip-flop bounds come from each unit's register inventory:
+    // the SiLU unit holds busy, pend and five 32-bit counters/addresses (162 bits); the softmax unit holds
+    // ten 32-bit registers plus its state (323-330 bits) and keeps its exponentials buffer in RAM on Xilinx
+    // (flip-flops on the generic flow, which maps memories to registers); the controller holds its tile
+    // walkers (over 600 bits). The slice (--unit top) is left to the CLI: its GEMM module alone takes yosys
+    // over a minute, like --unit gemm.
+    [TestCase("silu", "generic", 150, 170)]
+    [TestCase("silu", "xilinx", 150, 170)]
+    [TestCase("softmax", "xilinx", 300, 400)]
+    [TestCase("ctrl", "generic", 600, 1200)]
+    [TestCase("ctrl", "xilinx", 600, 1200)]
+    public async Task Unit_Synthesises_WithCellsAndFlipFlops(string unit, string target, int minFfs, int maxFfs)
+    {
+        Assume.That(ToolLocator.Find("yosys"), Is.Not.Null, "yosys is not installed (tools/setup.sh)");
+        var r = await YosysSynth.RunAsync(unit, target, PimConfig.Ci(), TimeSpan.FromMinutes(2));
+        TestContext.Out.WriteLine($"{unit} {target}: cells {r.Cells}, FFs {r.FlipFlops}, LUTs {r.Luts}, DSPs {r.Dsps}, {r.Seconds:0.0} s");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.Cells, Is.GreaterThan(1000), "binary32 datapaths and 32-bit address arithmetic are thousands of cells");
+            Assert.That(r.FlipFlops, Is.InRange(minFfs, maxFfs));
+            if (target == "xilinx")
+            {
+                Assert.That(r.Luts, Is.GreaterThan(500));
+                Assert.That(r.Dsps, Is.GreaterThanOrEqualTo(1), "multipliers map to DSP48E1");
+            }
+        });
+    }
+
+    [Test]
+    public async Task UnknownUnit_IsAnInputError()
+    {
+        var ex = await Assert.ThrowsAsync<CoDesign.Schema.InputException>(() =>
+            YosysSynth.RunAsync("dram", "generic", PimConfig.Ci(), TimeSpan.FromSeconds(5)));
+        Assert.That(ex!.Message, Does.Contain("softmax").And.Contain("silu").And.Contain("ctrl"));
+    }
+
     [Test]
     public void StatParser_ReadsTheTopBlock()
     {
