@@ -68,7 +68,8 @@ public static class ServingSimulator
             CoProcessing = program.System.CoProcessing.ToString().ToLowerInvariant(),
             MoeParallelism = program.System.MoeParallelism.ToString().ToLowerInvariant(),
             ThroughputTokensPerS = simulated > 0 ? tokens / simulated : 0,
-            RequestsCompleted = loop.Completed * dp,
+            // Replica 0 serves every dp-th request and stands for all; never report more than were asked for.
+            RequestsCompleted = Math.Min(totalRequests, loop.Completed * dp),
             OutputTokens = tokens,
             SimulatedTimeS = simulated,
             Stages = loop.Stages,
