@@ -30,17 +30,32 @@ package cd_pkg;
 
   // IEEE 754 binary16 x binary16 -> binary32, exact (cd_fp16_mul wraps this; the GEMM module calls it from
   // its clocked stage so that Verilator evaluates it only for valid beats).
+  // Index of the most significant set bit of v (0 when none), by binary search: five steps where a
+  // loop over the bits costs the simulator one step per bit.
+  function automatic logic [4:0] lead_one32(logic [31:0] v);
+    logic [4:0]  lead;
+    logic [15:0] s16;
+    logic [7:0]  s8;
+    logic [3:0]  s4;
+    logic [1:0]  s2;
+    lead[4] = v[31:16] != '0;
+    s16     = lead[4] ? v[31:16] : v[15:0];
+    lead[3] = s16[15:8] != '0;
+    s8      = lead[3] ? s16[15:8] : s16[7:0];
+    lead[2] = s8[7:4] != '0;
+    s4      = lead[2] ? s8[7:4] : s8[3:0];
+    lead[1] = s4[3:2] != '0;
+    s2      = lead[1] ? s4[3:2] : s4[1:0];
+    lead[0] = s2[1];
+    lead_one32 = lead;
+  endfunction
+
   function automatic logic [31:0] fp16_mul(logic [15:0] a, logic [15:0] b);
     logic        sign;
     logic        a_nan, b_nan, a_inf, b_inf, a_zero, b_zero;
     logic [5:0]  xa, xb;     // effective biased exponents (subnormals scale like exponent 1)
     logic [21:0] prod;
     logic [4:0]  lead;
-    logic [31:0] s32;
-    logic [15:0] s16;
-    logic [7:0]  s8;
-    logic [3:0]  s4;
-    logic [1:0]  s2;
     logic [8:0]  exp_p;
     logic [21:0] norm;
     sign   = a[15] ^ b[15];
@@ -53,18 +68,7 @@ package cd_pkg;
     xa     = (a[14:10] == '0) ? 6'd1 : {1'b0, a[14:10]};
     xb     = (b[14:10] == '0) ? 6'd1 : {1'b0, b[14:10]};
     prod   = {11'b0, a[14:10] != '0, a[9:0]} * {11'b0, b[14:10] != '0, b[9:0]};
-    // lead = index of the most significant set bit of prod (0 when none), by binary search:
-    // five steps for Verilator where a loop over the bits takes 22.
-    s32     = {10'b0, prod};
-    lead[4] = s32[31:16] != '0;
-    s16     = lead[4] ? s32[31:16] : s32[15:0];
-    lead[3] = s16[15:8] != '0;
-    s8      = lead[3] ? s16[15:8] : s16[7:0];
-    lead[2] = s8[7:4] != '0;
-    s4      = lead[2] ? s8[7:4] : s8[3:0];
-    lead[1] = s4[3:2] != '0;
-    s2      = lead[1] ? s4[3:2] : s4[1:0];
-    lead[0] = s2[1];
+    lead = lead_one32({10'b0, prod});
     // value = prod * 2^(xa + xb - 50) = 1.f * 2^(lead + xa + xb - 50); binary32 bias 127.
     exp_p = 9'(lead) + 9'(xa) + 9'(xb) + 9'd77;
     norm  = prod << (5'd21 - lead);
@@ -88,11 +92,6 @@ package cd_pkg;
     logic        sub;
     logic [27:0] sum;
     logic [4:0]  lead;
-    logic [31:0] s32;
-    logic [15:0] s16;
-    logic [7:0]  s8;
-    logic [3:0]  s4;
-    logic [1:0]  s2;
     logic [7:0]  lz;
     logic [26:0] norm;
     logic [8:0]  e;
@@ -124,18 +123,7 @@ package cd_pkg;
     end
     sub = hi_op[31] ^ lo_op[31];
     sum = sub ? ({1'b0, sig_hi} - {1'b0, aligned}) : ({1'b0, sig_hi} + {1'b0, aligned});
-    // lead = index of the most significant set bit of sum[26:0] (0 when none), by binary search:
-    // five steps for Verilator where a loop over the bits takes 27.
-    s32     = {5'b0, sum[26:0]};
-    lead[4] = s32[31:16] != '0;
-    s16     = lead[4] ? s32[31:16] : s32[15:0];
-    lead[3] = s16[15:8] != '0;
-    s8      = lead[3] ? s16[15:8] : s16[7:0];
-    lead[2] = s8[7:4] != '0;
-    s4      = lead[2] ? s8[7:4] : s8[3:0];
-    lead[1] = s4[3:2] != '0;
-    s2      = lead[1] ? s4[3:2] : s4[1:0];
-    lead[0] = s2[1];
+    lead = lead_one32({5'b0, sum[26:0]});
     lz = 8'd26 - 8'(lead);
     if (sum[27]) begin
       norm = {sum[27:2], sum[1] | sum[0]};
