@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // GEMM module (one per pseudo-channel): input buffer, weight beat path, a row of Tokens PUs
-// (multipliers, adder tree, accumulator) and an output buffer of partial sums. Three pipeline stages:
-// A multiplies, B reduces, C accumulates (the PUs' arithmetic is cd_pkg::fp16_mul and cd_pkg::fp32_add). Accepts one weight beat (Lanes FP16 of one output row) a cycle.
+// (multiplier array, dot-product adder tree, binary32 accumulator) and an output buffer of partial sums.
+// Three pipeline stages: A multiplies, B reduces, C accumulates. Accepts one weight beat (Lanes FP16 of one
+// output row) a cycle.
 module cd_gemm #(
   parameter  int unsigned Lanes     = 8,
   parameter  int unsigned Tokens    = 2,
@@ -11,7 +12,11 @@ module cd_gemm #(
   // Two banks of IbufRows: the controller loads one K tile's inputs while the other streams.
   localparam int unsigned IrowW     = ((IbufRows > 1) ? $clog2(IbufRows) : 1) + 1,
   localparam int unsigned OrowW     = (ObufRows > 1) ? $clog2(ObufRows) : 1,
-  localparam int unsigned Levels    = $clog2(Lanes)   // adder-tree levels (Lanes is a power of two)
+  localparam int unsigned Levels    = $clog2(Lanes),  // adder-tree levels (Lanes is a power of two)
+  // The tree adds Lanes aligned products as 64-bit two's complement integers: one sign bit, Levels bits of
+  // growth, 22 significand bits, and the rest (FracBits) below the largest product's significand.
+  localparam int unsigned FracBits  = 41 - Levels,
+  localparam int unsigned PW        = cd_pkg::XProdWidth
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -47,7 +52,7 @@ module cd_gemm #(
   logic [Lanes*16-1:0] ibuf_q [Tokens][2**IrowW];
   logic [31:0]         obuf_q [Tokens][ObufRows];
   ctl_t                ctl_a_q, ctl_b_q, ctl_in;
-  logic [Lanes*32-1:0] prod_q [Tokens];
+  logic [Lanes*PW-1:0] prod_q [Tokens];
   logic [31:0]         tree_q [Tokens];
   logic [31:0]         base   [Tokens];
   logic [31:0]         acc_d  [Tokens];
@@ -66,32 +71,79 @@ module cd_gemm #(
   ////////////////////
   // PUs            //
   ////////////////////
-  // Each PU is Lanes binary16 multipliers (stage A), a pairwise binary32 adder tree (stage B) and an
-  // accumulator (stage C). The multipliers and trees are written as functions called from the clocked
-  // stages below, so Verilator evaluates them only for valid beats (as module instances they were
-  // combinational logic re-evaluated every cycle); the hardware is the same.
-  function automatic logic [Lanes*32-1:0] products(logic [Lanes*16-1:0] w, logic [Lanes*16-1:0] x);
-    for (int l = 0; l < Lanes; l++) products[l*32 +: 32] = cd_pkg::fp16_mul(w[l*16 +: 16], x[l*16 +: 16]);
+  // Each PU is Lanes binary16 multipliers (stage A), a dot-product adder tree (stage B) and a binary32
+  // accumulator (stage C). The multipliers and the tree are functions called from the clocked stages: the
+  // simulator evaluates them only for valid beats (the registers load only then; the hardware is the same).
+  function automatic logic [Lanes*PW-1:0] products(logic [Lanes*16-1:0] w, logic [Lanes*16-1:0] x);
+    for (int l = 0; l < Lanes; l++) products[l*PW +: PW] = cd_pkg::fp16_xmul(w[l*16 +: 16], x[l*16 +: 16]);
   endfunction
 
-  // Level by level, neighbours 2i and 2i+1 (the golden model's order), in place: level v writes slots
-  // below Lanes >> (v + 1), which later pairs of that level no longer read.
-  function automatic logic [31:0] tree_sum(logic [Lanes*32-1:0] leaves);
-    logic [Lanes*32-1:0] x;
-    x = leaves;
-    for (int v = 0; v < Levels; v++) begin
-      for (int i = 0; i < Lanes / 2; i++) begin
-        if (i < (Lanes >> (v + 1))) x[i*32 +: 32] = cd_pkg::fp32_add(x[(2*i)*32 +: 32], x[(2*i+1)*32 +: 32]);
+  // The dot-product tree: the sum of the beat's Lanes exact products, rounded once to binary32 (RNE).
+  // Each product is aligned to the largest exponent sum among the nonzero ones (emax) and truncated
+  // toward zero below 2^(emax - 50 - FracBits); the aligned integers add exactly. Products up to FracBits
+  // binades below the largest are therefore exact, and the rest lose less than one unit of the window each
+  // (GemmGolden.ErrorBoundFactor). This is the multi-operand integer tree of a fused dot-product unit: one
+  // alignment and one rounding per beat where a tree of binary32 adders would normalise and round at
+  // every level. Results are never subnormal and never overflow: the biased exponent
+  // lead + emax + 77 - FracBits lies in [40, 164] for lead in [0, 62], emax in [2, 60] and 4 to 64 lanes.
+  function automatic logic [31:0] dot(logic [Lanes*PW-1:0] p);
+    logic             any_special, any_nan, any_pinf, any_ninf, all_nzero;
+    logic [5:0]       emax, ex, d;
+    logic [21:0]      sig;
+    logic [63:0]      mag, total;
+    logic [62:0]      norm;   // the leading one (bit 63 after the shift) is implicit
+    logic             neg, round_up;
+    logic [5:0]       lead;
+    any_special = 1'b0;
+    for (int l = 0; l < Lanes; l++) any_special = any_special | p[l*PW + PW - 1];
+    if (any_special) begin
+      // Infinite or NaN products: NaN for a NaN, or infinities of both signs; else the infinity.
+      any_nan = 1'b0; any_pinf = 1'b0; any_ninf = 1'b0;
+      for (int l = 0; l < Lanes; l++) begin
+        if (p[l*PW + PW - 1]) begin
+          any_nan  = any_nan | p[l*PW];
+          any_pinf = any_pinf | (!p[l*PW] && !p[l*PW + PW - 2]);
+          any_ninf = any_ninf | (!p[l*PW] && p[l*PW + PW - 2]);
+        end
+      end
+      if (any_nan || (any_pinf && any_ninf)) dot = cd_pkg::Fp32QNaN;
+      else                                   dot = {any_ninf, 8'hff, 23'b0};
+    end else begin
+      emax = '0;
+      for (int l = 0; l < Lanes; l++) begin
+        ex   = (p[l*PW +: 22] != '0) ? p[l*PW + 22 +: 6] : 6'd0;
+        emax = (ex > emax) ? ex : emax;
+      end
+      total     = '0;
+      all_nzero = 1'b1;
+      for (int l = 0; l < Lanes; l++) begin
+        sig = p[l*PW +: 22];
+        // Zero products may have exponent sums above emax; their significand is 0 whatever the shift.
+        d     = emax - p[l*PW + 22 +: 6];
+        mag   = ({42'b0, sig} << FracBits) >> d;
+        total = total + (p[l*PW + 28] ? -mag : mag);
+        all_nzero = all_nzero & (sig == '0) & p[l*PW + 28];
+      end
+      neg  = total[63];
+      mag  = neg ? -total : total;
+      lead = cd_pkg::lead_one64(mag);
+      norm = 63'(mag << (6'd63 - lead));
+      round_up = norm[39] & ((norm[38:0] != '0) | norm[40]);
+      if (mag == '0) begin
+        // An exact zero is +0 (round to nearest) unless every product is -0.
+        dot = {all_nzero, 31'b0};
+      end else begin
+        // {exponent, fraction} + round carries into the exponent when the fraction rounds up to 2.
+        dot = {neg, 8'(lead) + 8'(emax) + 8'(77 - FracBits), norm[62:40]} + {31'b0, round_up};
       end
     end
-    tree_sum = x[31:0];
   endfunction
 
   for (genvar t = 0; t < Tokens; t++) begin : g_pu
     // Stages A and B load only with a valid beat (as do all data registers: idle cycles cost no switching).
     always_ff @(posedge clk_i) begin
       if (ctl_in.valid)  prod_q[t] <= products(beat_data_i, ibuf_q[t][beat_row_i]);
-      if (ctl_a_q.valid) tree_q[t] <= tree_sum(prod_q[t]);
+      if (ctl_a_q.valid) tree_q[t] <= dot(prod_q[t]);
     end
     always_comb begin
       if (ctl_b_q.first) base[t] = ctl_b_q.zero_init ? 32'h0 : obuf_q[t][ctl_b_q.orow];

@@ -3,7 +3,8 @@
 namespace CoDesign.Rtl.Golden;
 
 /// <summary>
-/// Y[m][n] = sum over beats of (adder tree over Lanes products), accumulated beat after beat from +0.
+/// Y[m][n] = sum over beats of (the dot-product tree over the beat's Lanes products, <see cref="Fp16Dot"/>),
+/// accumulated in binary32 beat after beat from +0.
 /// K tiling does not change the order: a tile's partial sum is stored and reloaded exactly.
 /// </summary>
 public static class GemmGolden
@@ -15,7 +16,6 @@ public static class GemmGolden
     {
         if (k % lanes != 0) throw new ArgumentException("K must be a multiple of the lane count");
         var y = new uint[m * n];
-        Span<uint> leaves = stackalloc uint[lanes];
         for (int t = 0; t < m; t++)
         {
             var xr = x.Slice(t * k, k);
@@ -25,8 +25,7 @@ public static class GemmGolden
                 uint acc = 0;
                 for (int b = 0; b < k; b += lanes)
                 {
-                    for (int l = 0; l < lanes; l++) leaves[l] = Fp16Mac.Mul(wr[b + l], xr[b + l]);
-                    acc = Fp16Mac.Add(acc, Fp16Mac.TreeSum(leaves));
+                    acc = Fp16Mac.Add(acc, Fp16Dot.Sum(wr.Slice(b, lanes), xr.Slice(b, lanes)));
                 }
                 y[t * n + j] = acc;
             }
@@ -35,15 +34,18 @@ public static class GemmGolden
     }
 
     /// <summary>
-    /// Bound on |golden - exact| for one output: each product is exact and passes through
-    /// log2(lanes) tree additions and K/lanes accumulations, each a relative error of at most u = 2^-24,
-    /// so |error| &lt;= gamma_d * sum |w x| with d = log2(lanes) + K/lanes and gamma_d = d u / (1 - d u)
-    /// (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., §4.2).
+    /// Bound on |golden − exact| for one output, as a multiple of Σ|w·x|. Per beat j the tree returns
+    /// t_j = (S_j + ε_j)(1 + δ_j) with |δ_j| ≤ u = 2^-24 and |ε_j| ≤ Lanes · 2^(emax − 50 − F) ≤ η Σ_beat |w·x|,
+    /// η = Lanes · 2^-F = 2^(2·log2(Lanes) − 41), because the lane with exponent sum emax has a product of at
+    /// least 2^(emax − 50). The B = K/Lanes binary32 accumulations from +0 add γ_(B−1) Σ|t_j|
+    /// (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., §4.2; γ_n = nu/(1 − nu)). With
+    /// γ_(B−1)(1 + u) + u ≤ γ_B (Higham Lemma 3.3) the total is at most (γ_B + 2η) Σ|w·x|.
     /// </summary>
     public static double ErrorBoundFactor(int k, int lanes)
     {
         const double u = 1.0 / (1 << 24);
-        double d = Math.Log2(lanes) + (double)k / lanes;
-        return d * u / (1 - d * u);
+        double b = Math.Max(1.0, (double)k / lanes);
+        double eta = Math.ScaleB(1.0, 2 * (int)Math.Log2(lanes) - 41);
+        return b * u / (1 - b * u) + 2 * eta;
     }
 }
