@@ -6,11 +6,12 @@ namespace CoDesign.Schema.Hardware;
 /// <summary>
 /// Built-in devices. Tags: [T] stated in Yun et al., "Duplex", MICRO 2024 (arXiv 2409.01141);
 /// [C] constants of the authors' simulator (scale-snu/LLMSimulator, 2025); [I] derived here;
-/// [D] vendor data sheet. See ../shared/reference/duplex-spec.md §2.
+/// [D] vendor data sheet; [M] measured here (the command and date are next to the value).
+/// See ../shared/reference/duplex-spec.md §2.
 /// </summary>
 public static class HardwarePresets
 {
-    public static readonly string[] Names = ["h100", "duplex", "bank-pim", "bankgroup-pim"];
+    public static readonly string[] Names = ["h100", "duplex", "duplex-rtl", "bank-pim", "bankgroup-pim"];
 
     // --- shared constants -------------------------------------------------------------------------
     const double H100Fp16FlopsPerSecond = 989.4e12;      // [C] H100 SXM dense FP16/BF16 tensor core
@@ -27,6 +28,11 @@ public static class HardwarePresets
     const double LogicPimBandwidthMultiple = 4;          // [T] 4x TSVs per channel (bank bundles)
     const double LogicPimOpPerByte = 8;                  // [T] peak Op/B of Logic-PIM
     const double LogicPimClockHz = 650e6;                // [T] matches HBM3 tCCD_S = 1.5 ns
+    // [M] `codesign rtl calibrate --full` (published GEMM module, one bank bundle per stream as published, 96 shapes:
+    // tokens 1-64, K and N 128-8192, decode attention context 128-8192, group 1-8), 2026-11-27: the RTL streams
+    // at 0.7146 of the bank-bundle peak (row switches and refresh, docs/benchmarks-rtl.md); no fixed overhead
+    // fits better. With this value every shape's analytic time is within 3.1 % of the RTL's cycles.
+    const double LogicPimRtlEfficiency = 0.7146;
     const double BankPimBandwidthMultiple = 16;          // [T] Bank-PIM baseline
     const double BankPimOpPerByte = 1;                   // [T]
 
@@ -36,6 +42,7 @@ public static class HardwarePresets
         {
             "h100" or "gpu" => H100(),
             "duplex" => Duplex(),
+            "duplex-rtl" => DuplexRtl(),
             "bank-pim" => BankPim(),
             "bankgroup-pim" => BankGroupPim(),
             _ => null,
@@ -69,6 +76,21 @@ public static class HardwarePresets
         Memory = Hbm3(),
         Interconnect = NvlinkAndInfiniband(),
     };
+
+    /// <summary>Duplex with Logic-PIM's efficiency calibrated against the RTL (rtl/, one bank bundle per stream):
+    /// the machine model's view of the hardware this repository simulates cycle by cycle.</summary>
+    public static V1.Hardware DuplexRtl()
+    {
+        var hw = Duplex();
+        hw.Name = "duplex-rtl";
+        hw.Description = "Duplex with Logic-PIM calibrated against the RTL: 71.5 % of the bank-bundle peak (row switches, refresh)";
+        var pim = hw.Processors.Single(p => p.Kind == ProcessorKind.LogicPim);
+        pim.BandwidthEfficiency = LogicPimRtlEfficiency;
+        // The PUs consume the weight stream as it arrives, so they stall exactly when it does.
+        pim.ComputeEfficiency = LogicPimRtlEfficiency;
+        pim.Source += "; [M] efficiency 0.7146 from codesign rtl calibrate --full (published module, 1 bundle), 2026-11-27";
+        return hw;
+    }
 
     public static V1.Hardware BankPim() => new()
     {

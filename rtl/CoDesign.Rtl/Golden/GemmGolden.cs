@@ -16,20 +16,19 @@ public static class GemmGolden
     {
         if (k % lanes != 0) throw new ArgumentException("K must be a multiple of the lane count");
         var y = new uint[m * n];
-        for (int t = 0; t < m; t++)
+        ushort[] wa = w.ToArray(), xa = x.ToArray();   // spans cannot cross into the parallel loop
+        // Outputs are independent (each is its own beat-by-beat accumulation), so rows run on all cores.
+        Parallel.For(0, n, j =>
         {
-            var xr = x.Slice(t * k, k);
-            for (int j = 0; j < n; j++)
+            var wr = wa.AsSpan(j * k, k);
+            for (int t = 0; t < m; t++)
             {
-                var wr = w.Slice(j * k, k);
+                var xr = xa.AsSpan(t * k, k);
                 uint acc = 0;
-                for (int b = 0; b < k; b += lanes)
-                {
-                    acc = Fp16Mac.Add(acc, Fp16Dot.Sum(wr.Slice(b, lanes), xr.Slice(b, lanes)));
-                }
+                for (int b = 0; b < k; b += lanes) acc = Fp16Mac.Add(acc, Fp16Dot.Sum(wr.Slice(b, lanes), xr.Slice(b, lanes)));
                 y[t * n + j] = acc;
             }
-        }
+        });
         return y;
     }
 

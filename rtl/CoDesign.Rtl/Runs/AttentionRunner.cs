@@ -56,7 +56,7 @@ public static class AttentionRunner
         for (int i = 0; i < sG.Length; i++) if (BitConverter.ToUInt32(run.StackBuffer, (int)sAddr + 4 * i) != sG[i]) mid++;
         for (int i = 0; i < pG.Length; i++) if (BitConverter.ToUInt16(run.StackBuffer, (int)pAddr + 2 * i) != pG[i]) mid++;
 
-        var (exact, bound) = Reference(q, k, vt, group, context);
+        var (exact, bound) = Reference(q, k, vt, group, context, cfg.Lanes);
         var acc = AccuracyStats.Compare(oR, oG, exact, bound);
         double bytes = 2.0 * context * HeadDim * 2;
         double flops = 2.0 * 2 * group * context * HeadDim + SoftmaxRunner.FlopsPerElement * group * context;
@@ -70,12 +70,12 @@ public static class AttentionRunner
     /// float64 attention from the same binary16 q, K, V. Bound per output: the binary16 probabilities carry
     /// the softmax bound, and the context GEMM adds its own: sum_j |p~_j - p_j| |v_j| + gamma_d sum_j p~_j |v_j|.
     /// </summary>
-    static (double[] Exact, double[] Bound) Reference(ushort[] q, ushort[] k, ushort[] vt, int g, int c)
+    static (double[] Exact, double[] Bound) Reference(ushort[] q, ushort[] k, ushort[] vt, int g, int c, int lanes)
     {
         double Hd(ushort h) => (double)BitConverter.UInt16BitsToHalf(h);
         var exact = new double[g * HeadDim];
         var bound = new double[g * HeadDim];
-        double gamma = GemmGolden.ErrorBoundFactor(c, 8) * 2 + GemmGolden.ErrorBoundFactor(HeadDim, 8);
+        double gamma = GemmGolden.ErrorBoundFactor(c, lanes) * 2 + GemmGolden.ErrorBoundFactor(HeadDim, lanes);
         for (int r = 0; r < g; r++)
         {
             var s = new double[c];
