@@ -163,7 +163,7 @@ public sealed class IlgpuBackend : IBackend
         }
     }
 
-    public RouterResult Route(double[] x, int rows, HostTensor router, int topK)
+    public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK)
     {
         float[] probs;
         int e = router.Rows;
@@ -183,7 +183,7 @@ public sealed class IlgpuBackend : IBackend
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < e; j++) row[j] = probs[r * e + j];
-            RouterMath.TopK(row, topK, experts.AsSpan(r * topK, topK), weights.AsSpan(r * topK, topK));
+            RouterMath.TopK(row, topK, experts.AsSpan(r * topK, topK), weights.AsSpan(r * topK, topK), normalizeTopK);
             for (int j = 0; j < topK; j++) weights[r * topK + j] = (float)weights[r * topK + j];
         }
         return new RouterResult(experts, weights, topK);

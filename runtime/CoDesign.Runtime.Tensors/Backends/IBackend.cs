@@ -30,8 +30,12 @@ public interface IBackend : IDisposable
     /// <summary>Causal grouped-query attention of one sequence's new rows against its KV cache.</summary>
     double[] Attention(AttentionInput a);
 
-    /// <summary>Router: logits = x·routerᵀ, softmax, top-k, weights renormalised over the chosen k (Mixtral).</summary>
-    RouterResult Route(double[] x, int rows, HostTensor router, int topK);
+    /// <summary>
+    /// Router: logits = x·routerᵀ, softmax, top-k; with <paramref name="normalizeTopK"/> the weights are
+    /// renormalised over the chosen k (Mixtral), otherwise they are the softmax probabilities (Qwen-MoE with
+    /// norm_topk_prob = false). See <see cref="RouterMath"/>.
+    /// </summary>
+    RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK);
 
     /// <summary>SwiGLU FFN: down(silu(gate·x) ⊙ up·x), per row.</summary>
     double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w);

@@ -80,14 +80,19 @@ public abstract class BackendConformanceTests
         AssertClose(OpKind.Attention, _reference.Attention(a), _backend.Attention(a), len);
     }
 
-    [Test]
-    public void Router()
+    /// <summary>Both router conventions: renormalised top-k (Mixtral) and raw softmax probabilities (Qwen-MoE norm_topk_prob = false).</summary>
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Router(bool normalizeTopK)
     {
         var x = Random(4 * W.Hidden, 8);
-        var r = _reference.Route(x, 4, L0.Router!, W.TopK);
-        var b = _backend.Route(x, 4, L0.Router!, W.TopK);
+        var r = _reference.Route(x, 4, L0.Router!, W.TopK, normalizeTopK);
+        var b = _backend.Route(x, 4, L0.Router!, W.TopK, normalizeTopK);
         Assert.That(b.Experts, Is.EqualTo(r.Experts), "chosen experts");
         AssertClose(OpKind.Router, r.Dense((int)W.Config.NumExperts), b.Dense((int)W.Config.NumExperts));
+        // Raw probabilities of k of 8 experts sum to less than 1; renormalised ones to 1.
+        double sum0 = b.Weights.Take(W.TopK).Sum();
+        Assert.That(sum0, normalizeTopK ? Is.EqualTo(1).Within(1e-6) : Is.LessThan(1 - 1e-3));
     }
 
     [Test]
@@ -115,6 +120,7 @@ public abstract class BackendConformanceTests
     /// </summary>
     [TestCase("tiny-moe")]
     [TestCase("tiny-dense")]
+    [TestCase("tiny-moe-raw-topk")]
     public void GreedyTokensMatchReference(string model)
     {
         var w = TestModels.Get(model);
