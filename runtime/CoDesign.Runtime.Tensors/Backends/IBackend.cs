@@ -18,6 +18,12 @@ public interface IBackend : IDisposable
     /// <summary>The unit roundoffs of the backend's operands and accumulators; validation derives its tolerances from them.</summary>
     Precision Precision { get; }
 
+    /// <summary>
+    /// The unit roundoffs of one operator kind, where a backend keeps some operands narrower than the rest
+    /// (the gpu backend's FP16 KV cache makes attention's operands binary16); by default <see cref="Precision"/>.
+    /// </summary>
+    Precision PrecisionOf(OpKind op) => Precision;
+
     /// <summary>y[r, n] = Σ_k x[r, k]·w[n, k] for a weight w of shape [N, K] (a Hugging Face Linear).</summary>
     double[] Linear(OpKind kind, double[] x, int rows, HostTensor w);
 

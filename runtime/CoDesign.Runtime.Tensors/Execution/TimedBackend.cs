@@ -16,6 +16,7 @@ public sealed class TimedBackend(IBackend inner) : IBackend
     public string Name => inner.Name;
     public string Device => inner.Device;
     public Precision Precision => inner.Precision;
+    public Precision PrecisionOf(OpKind op) => inner.PrecisionOf(op);
 
     public double TotalSeconds => Interlocked.Read(ref _total) / (double)Stopwatch.Frequency;
     public double Seconds(OpKind k) => Interlocked.Read(ref _ticks[(int)k]) / (double)Stopwatch.Frequency;

@@ -56,11 +56,17 @@ public static class Tolerances
     /// stage) takes the coarser of the two precisions; the rest take the xPU's. Without <paramref name="onPim"/>,
     /// the duplex-spec.md §3 split: attention and expert FFNs on either side.
     /// </summary>
-    public static double Logits(ModelConfig c, int maxContext, Precision xpu, Precision? pim = null, Func<OpKind, bool>? onPim = null)
+    public static double Logits(ModelConfig c, int maxContext, Precision xpu, Precision? pim = null, Func<OpKind, bool>? onPim = null) =>
+        Logits(c, maxContext, _ => xpu, _ => pim ?? xpu, onPim);
+
+    /// <summary>
+    /// <see cref="Logits(ModelConfig, int, Precision, Precision?, Func{OpKind, bool}?)"/> with each side's
+    /// precision per operator kind (<see cref="IBackend.PrecisionOf"/>: e.g. attention over an FP16 KV cache).
+    /// </summary>
+    public static double Logits(ModelConfig c, int maxContext, Func<OpKind, Precision> xpu, Func<OpKind, Precision> pim, Func<OpKind, bool>? onPim = null)
     {
-        var either = Precision.Max(xpu, pim ?? xpu);
         onPim ??= op => op is OpKind.Attention or OpKind.ExpertFfn;
-        double Op(OpKind op) => For(op, c, maxContext, onPim(op) ? either : xpu);
+        double Op(OpKind op) => For(op, c, maxContext, onPim(op) ? Precision.Max(xpu(op), pim(op)) : xpu(op));
         var perLayer = new[] { OpKind.RmsNorm, OpKind.QkvProj, OpKind.Rope, OpKind.Attention, OpKind.OutProj, OpKind.RmsNorm };
         double sum = 0;
         for (int l = 0; l < c.NumLayers; l++)

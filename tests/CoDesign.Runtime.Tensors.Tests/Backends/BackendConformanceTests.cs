@@ -37,7 +37,7 @@ public abstract class BackendConformanceTests
     {
         var stats = new OpErrorStats(op);
         stats.Add(reference, actual);
-        double tol = Tolerances.For(op, W.Config, context, _backend.Precision);
+        double tol = Tolerances.For(op, W.Config, context, _backend.PrecisionOf(op));
         TestContext.Out.WriteLine($"{_backend.Name} {op.Name()}: max rel error {stats.MaxRel:E2} (tolerance {tol:E2})");
         Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(tol), $"{op.Name()} on {_backend.Name}");
     }
@@ -110,7 +110,7 @@ public abstract class BackendConformanceTests
         var f = d.Layers[1].Dense!;
         var stats = new OpErrorStats(OpKind.DenseFfn);
         stats.Add(_reference.GatedFfn(OpKind.DenseFfn, x, 2, f), _backend.GatedFfn(OpKind.DenseFfn, x, 2, f));
-        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.DenseFfn, d.Config, 1, _backend.Precision)));
+        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.DenseFfn, d.Config, 1, _backend.PrecisionOf(OpKind.DenseFfn))));
     }
 
     /// <summary>
@@ -128,11 +128,14 @@ public abstract class BackendConformanceTests
         var reqs = TestModels.Requests(w.Vocab, newTokens).Take(count).ToList();
         var expected = TestModels.ReferenceRun(model, count, newTokens).Requests;
         var actual = new InferenceEngine(w, _backend, _backend, TestModels.Options()).Run(reqs).Requests;
-        double logitTol = Tolerances.Logits(w.Config, reqs.Max(r => r.Prompt.Length + r.MaxNewTokens), _backend.Precision);
+        double logitTol = Tolerances.Logits(w.Config, reqs.Max(r => r.Prompt.Length + r.MaxNewTokens), _backend.PrecisionOf, _backend.PrecisionOf,
+            op => op is OpKind.Attention or OpKind.ExpertFfn);
         var checks = expected.Zip(actual, (e, a) => Validator.CompareTokens(e, a, logitTol)).ToList();
         foreach (var c in checks) TestContext.Out.WriteLine($"request {c.RequestId}: {c.Verdict} ({string.Join(' ', c.Candidate)} vs {string.Join(' ', c.Reference)})");
         Assert.That(checks.Select(c => c.Verdict), Has.None.EqualTo("mismatch"));
-        if (_backend.Precision.Operand <= TensorDType.F32.UnitRoundoff())
+        // Exact tokens where every operand is FP32; a narrower operand anywhere (the gpu backend's FP16 KV cache)
+        // widens the logit tolerance, and a reference margin inside it is a tie either token may take.
+        if (Enum.GetValues<OpKind>().All(op => _backend.PrecisionOf(op).Operand <= TensorDType.F32.UnitRoundoff()))
             Assert.That(actual.Select(r => r.Generated), Is.EqualTo(expected.Select(r => r.Generated)));
     }
 }
