@@ -162,20 +162,20 @@ public sealed class RtlBackend : IBackend, IPimKernelBackend
     public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => Widen(Gemm(Narrow(x), Fp16(w), rows, w.Cols, w.Rows));
 
     /// <summary>
-    /// The FFN's kernel ("experts" for the routed expert it names, else "ffn") bound to <paramref name="rows"/>
+    /// The FFN's kernel ("experts" for the routed expert it names, "shared_expert" for an expert FFN without an
+    /// index, else "ffn") bound to <paramref name="rows"/>
     /// tokens: program 0 gives SiLU(G) and U, the host forms A = SiLU(G)·U in FP32 and writes it as binary16 at
     /// program 1's input, program 1 gives Y = A·downᵀ.
     /// </summary>
     public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w)
     {
         int h = w.Gate.Cols, f = w.Gate.Rows;
-        bool expert = kind == OpKind.ExpertFfn;
-        // The named expert's kernel (any expert's of this shape when the weights carry no index); its shapes must
-        // be this FFN's: k padded to the kernels' multiple, n exact.
-        var (kernel, mult) = Kernel(expert ? "experts" : "ffn", expert ? w.Expert : -1, (k, mul) =>
+        bool expert = kind == OpKind.ExpertFfn && w.Expert >= 0, shared = kind == OpKind.ExpertFfn && w.Expert < 0;
+        // The named expert's kernel; its shapes must be this FFN's: k padded to the kernels' multiple, n exact.
+        var (kernel, mult) = Kernel(expert ? "experts" : shared ? "shared_expert" : "ffn", expert ? w.Expert : -1, (k, mul) =>
             k.Programs.Count == 2 && k.Programs[0].Instructions[0] is var g && g.N == f && g.K == Up(h, mul)
             && k.Programs[1].Instructions[0] is var dn && dn.N == h && dn.K == Up(f, mul),
-            $"{(expert ? $"expert {w.Expert}" : "a dense FFN")} of hidden {h} and width {f}");
+            $"{(expert ? $"expert {w.Expert}" : shared ? "a shared expert" : "a dense FFN")} of hidden {h} and width {f}");
         var b = new PimBinding((uint)rows, 0, mult);
         var p0 = PimKernelBinder.Bind(kernel, 0, b);
         var p1 = PimKernelBinder.Bind(kernel, 1, b);

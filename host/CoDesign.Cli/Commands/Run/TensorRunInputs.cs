@@ -24,7 +24,7 @@ public sealed class TensorRunInputs
     public Option<string> CoProcessing { get; } = new("--co-processing")
     {
         Description = "none|experts|attention|both: experts split between xPU and PIM by the Program's expert-latency table and run concurrently; " +
-            "prefill attention (xPU) concurrent with decode attention (PIM). none = plain Duplex placement, one processor at a time",
+            "attention placed on the xPU (prefill) concurrent with attention placed on PIM (decode). none = the placement alone, one processor at a time",
         DefaultValueFactory = _ => "both",
     };
     /// <summary>Spelled and parsed as compile/analyze do (<see cref="SystemArgs.Placement"/>).</summary>
