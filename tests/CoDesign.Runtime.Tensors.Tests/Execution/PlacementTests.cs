@@ -90,7 +90,7 @@ public class PlacementTests
         var paper = Run(Compile(HardwarePresets.Duplex(), PlacementPolicy.Paper));
         var slow = Run(Compile(SlowPim(), PlacementPolicy.MinTime));
 
-        // Min-time on duplex: a tiny model's stages (at most 11 tokens) are all below the crossover, so the
+        // Min-time on duplex: these stages (at most 8 tokens) are all below the crossover (Op/B 32), so the
         // projections and the LM head go to PIM with the attention and the experts.
         foreach (var op in new[] { OpKind.QkvProj, OpKind.OutProj, OpKind.LmHead, OpKind.Attention, OpKind.ExpertFfn })
             Assert.That((Ran(minTime, "pim", op), Ran(minTime, "xpu", op)), Is.EqualTo((true, false)), $"min-time {op}");
