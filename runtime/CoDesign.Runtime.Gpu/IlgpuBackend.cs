@@ -10,7 +10,8 @@ namespace CoDesign.Runtime.Gpu;
 
 /// <summary>
 /// The "gpu" backend: every operator as an ILGPU kernel, weights resident on the device in FP16/BF16 (FP32 for
-/// F32 checkpoints), FP32 activations and accumulation. Runs on the first CUDA device when one is present and
+/// F32 checkpoints), the KV cache on the device in FP16 (binary16: half the bytes decode attention streams),
+/// FP32 activations and accumulation. Runs on the first CUDA device when one is present and
 /// on ILGPU's CPU accelerator otherwise (CI); set CODESIGN_GPU=cpu to force the CPU accelerator. Calls are
 /// serialised on one stream (the engine may call from two threads). GEMV and attention use cooperative
 /// kernels on CUDA and per-thread kernels on the CPU accelerator (<see cref="KernelVariant"/>).
@@ -28,10 +29,10 @@ public sealed class IlgpuBackend : IBackend
     readonly Action<Index1D, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, int, int, int> _matMul16PerOutput;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> _matMul32PerOutput;
     readonly bool _cooperative;
-    readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _attentionCooperative;
+    readonly Action<KernelConfig, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _attentionCooperative;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float> _rmsNorm;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> _rope;
-    readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _attention;
+    readonly Action<Index1D, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _attention;
     readonly Action<Index1D, ArrayView<float>, int> _softmax;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>> _siluMul;
 
@@ -50,11 +51,11 @@ public sealed class IlgpuBackend : IBackend
         _matMul32 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(Kernels.MatMul32);
         _matMul16PerOutput = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, int, int, int>(Kernels.MatMul16PerOutput);
         _matMul32PerOutput = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.MatMul32PerOutput);
-        _attentionCooperative = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(Kernels.AttentionCooperative);
+        _attentionCooperative = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(Kernels.AttentionCooperative);
         _cooperative = variant == KernelVariant.Cooperative || (variant == KernelVariant.Auto && _acc.AcceleratorType == AcceleratorType.Cuda);
         _rmsNorm = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(Kernels.RmsNorm);
         _rope = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.Rope);
-        _attention = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(Kernels.Attention);
+        _attention = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(Kernels.Attention);
         _softmax = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int>(Kernels.Softmax);
         _siluMul = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(Kernels.SiluMul);
     }
@@ -63,6 +64,9 @@ public sealed class IlgpuBackend : IBackend
     public string Device => $"ILGPU {_acc.AcceleratorType}: {_acc.Name} ({(_cooperative ? "cooperative" : "per-thread")} kernels)";
     public bool IsCuda => _acc.AcceleratorType == AcceleratorType.Cuda;
     public Precision Precision => Precision.Float32;
+    /// <summary>Attention reads K and V rounded to binary16 (the KV cache's device storage) and sums in FP32; the rest is FP32.</summary>
+    public Precision PrecisionOf(OpKind op) => op == OpKind.Attention ? KvPrecision : Precision;
+    static readonly Precision KvPrecision = Precision.Of(TensorDType.F16, TensorDType.F32);
     public Accelerator Accelerator => _acc;
 
     static float[] Narrow(double[] x) => FloatArrays.Narrow(x);
@@ -135,7 +139,7 @@ public sealed class IlgpuBackend : IBackend
     }
 
     /// <summary>Launches the attention kernel on device buffers (caller holds the gate and synchronises).</summary>
-    internal void AttentionKernel(ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> scores, ArrayView<float> y,
+    internal void AttentionKernel(ArrayView<float> q, ArrayView<ushort> k, ArrayView<ushort> v, ArrayView<float> scores, ArrayView<float> y,
         int rows, int heads, int kvHeads, int d, int cacheLen, int firstPos)
     {
         if (_cooperative)
@@ -146,10 +150,11 @@ public sealed class IlgpuBackend : IBackend
 
     public double[] Attention(AttentionInput a)
     {
+        // The cache as the device stores it: binary16, each value rounded once from the engine's float64.
         int kvLen = a.CacheLength * a.KvHeads * a.HeadDim;
-        var k = new float[kvLen];
-        var v = new float[kvLen];
-        for (int i = 0; i < kvLen; i++) { k[i] = (float)a.K[i]; v[i] = (float)a.V[i]; }
+        var k = new ushort[kvLen];
+        var v = new ushort[kvLen];
+        for (int i = 0; i < kvLen; i++) { k[i] = BitConverter.HalfToUInt16Bits((System.Half)a.K[i]); v[i] = BitConverter.HalfToUInt16Bits((System.Half)a.V[i]); }
         lock (_gate)
         {
             using var qb = _acc.Allocate1D(Narrow(a.Q));
@@ -163,7 +168,7 @@ public sealed class IlgpuBackend : IBackend
         }
     }
 
-    public RouterResult Route(double[] x, int rows, HostTensor router, int topK)
+    public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK)
     {
         float[] probs;
         int e = router.Rows;
@@ -183,7 +188,7 @@ public sealed class IlgpuBackend : IBackend
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < e; j++) row[j] = probs[r * e + j];
-            RouterMath.TopK(row, topK, experts.AsSpan(r * topK, topK), weights.AsSpan(r * topK, topK));
+            RouterMath.TopK(row, topK, experts.AsSpan(r * topK, topK), weights.AsSpan(r * topK, topK), normalizeTopK);
             for (int j = 0; j < topK; j++) weights[r * topK + j] = (float)weights[r * topK + j];
         }
         return new RouterResult(experts, weights, topK);

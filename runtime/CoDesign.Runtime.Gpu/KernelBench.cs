@@ -41,14 +41,16 @@ public static class KernelBench
         long kv = (long)context * kvHeads * headDim;
         // One sequence's decode step: one query row per head against its whole cache (the engine launches one per sequence).
         using var q = acc.Allocate1D(R((long)heads * headDim));
-        using var kb = acc.Allocate1D(R(kv));
-        using var vb = acc.Allocate1D(R(kv));
+        ushort[] H(long len) => R(len).Select(f => BitConverter.HalfToUInt16Bits((System.Half)f)).ToArray();
+        using var kb = acc.Allocate1D(H(kv));
+        using var vb = acc.Allocate1D(H(kv));
         using var sc = acc.Allocate1D<float>((long)heads * context);
         using var y = acc.Allocate1D<float>((long)heads * headDim);
         double s = Time(acc, iterations, () => gpu.AttentionKernel(q.View, kb.View, vb.View, sc.View, y.View, 1, heads, kvHeads, headDim, context, context - 1));
-        double bytes = 2.0 * kv * 4 + 2.0 * heads * headDim * 4;
+        // K and V in binary16 (the backend's KV-cache storage), q and y in FP32.
+        double bytes = 2.0 * kv * 2 + 2.0 * heads * headDim * 4;
         double flops = 4.0 * heads * headDim * context;
-        return new KernelTiming("decode_attention_fp32_kv", $"{heads}/{kvHeads} heads x {headDim}, context {context}", iterations, s, bytes, flops);
+        return new KernelTiming("decode_attention_fp16_kv", $"{heads}/{kvHeads} heads x {headDim}, context {context}", iterations, s, bytes, flops);
     }
 
     /// <summary>Median of per-launch times over the iterations after one warm-up launch (which also uploads weights).</summary>

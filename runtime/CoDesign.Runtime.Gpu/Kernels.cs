@@ -99,9 +99,10 @@ static class Kernels
 
     /// <summary>
     /// One thread per (row, head): causal GQA attention over the cache with a max-subtracted softmax.
-    /// scores is scratch [rows·heads, cacheLen].
+    /// K and V are binary16 (the KV cache's storage on the device), widened exactly to float for each product;
+    /// scores, softmax and sums are FP32. scores is scratch [rows·heads, cacheLen].
     /// </summary>
-    public static void Attention(Index1D idx, ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> scores, ArrayView<float> y,
+    public static void Attention(Index1D idx, ArrayView<float> q, ArrayView<ushort> k, ArrayView<ushort> v, ArrayView<float> scores, ArrayView<float> y,
         int heads, int kvHeads, int d, int cacheLen, int firstPos)
     {
         int r = idx.X / heads, h = idx.X % heads, kvh = h / (heads / kvHeads);
@@ -112,7 +113,7 @@ static class Kernels
         {
             float s = 0;
             long kb = (long)j * kvStride + kvh * d;
-            for (int i = 0; i < d; i++) s += q[qb + i] * k[kb + i];
+            for (int i = 0; i < d; i++) s += q[qb + i] * Decode(k[kb + i], Fp16);
             s *= scale;
             scores[sb + j] = s;
             max = XMath.Max(max, s);
@@ -125,7 +126,7 @@ static class Kernels
         {
             float p = scores[sb + j] * inv;
             long vb = (long)j * kvStride + kvh * d;
-            for (int i = 0; i < d; i++) y[qb + i] += p * v[vb + i];
+            for (int i = 0; i < d; i++) y[qb + i] += p * Decode(v[vb + i], Fp16);
         }
     }
 
@@ -157,9 +158,10 @@ static class Kernels
     /// Causal GQA attention with one group per (query row, head): (1) a warp per context position computes the
     /// score (lanes over head_dim, coalesced K reads, shuffle sum); (2) the group's max, exp and sum; (3) threads
     /// over head_dim accumulate P·V (consecutive threads read consecutive V elements). scores is scratch
-    /// [rows·heads, cacheLen]. Same arithmetic as <see cref="Attention"/> up to summation order.
+    /// [rows·heads, cacheLen]. K and V are binary16, FP32 everywhere else. Same arithmetic as
+    /// <see cref="Attention"/> up to summation order.
     /// </summary>
-    public static void AttentionCooperative(ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> scores, ArrayView<float> y,
+    public static void AttentionCooperative(ArrayView<float> q, ArrayView<ushort> k, ArrayView<ushort> v, ArrayView<float> scores, ArrayView<float> y,
         int heads, int kvHeads, int d, int cacheLen, int firstPos)
     {
         var partial = SharedMemory.Allocate<float>(MaxWarpsPerGroup);
@@ -174,7 +176,7 @@ static class Kernels
         {
             float s = 0;
             long kb = (long)j * kvStride + kvh * d;
-            for (int i = lane; i < d; i += Warp.WarpSize) s += q[qb + i] * k[kb + i];
+            for (int i = lane; i < d; i += Warp.WarpSize) s += q[qb + i] * Decode(k[kb + i], Fp16);
             for (int off = Warp.WarpSize / 2; off > 0; off /= 2) s += Warp.ShuffleDown(s, off);
             s = Warp.Shuffle(s, 0) * scale;
             if (lane == 0) scores[sb + j] = s;
@@ -198,7 +200,7 @@ static class Kernels
         {
             float acc = 0;
             long vb = (long)kvh * d + i;
-            for (int j = 0; j < visible; j++) acc += scores[sb + j] * v[vb + (long)j * kvStride];
+            for (int j = 0; j < visible; j++) acc += scores[sb + j] * Decode(v[vb + (long)j * kvStride], Fp16);
             y[qb + i] = acc * inv;
         }
     }

@@ -21,8 +21,12 @@ namespace CoDesign.Runtime.Rtl;
 ///    multiply: the ISA has no element-wise multiply); program 1 = GEMM down;
 ///  - attention, per query row and KV head: GEMM q·Kᵀ (the cache rows as the weights), one SOFTMAX per query
 ///    head of the group, GEMM P·V — one program;
-///  - any other product (Linear) as one GEMM the backend issues itself: Duplex never places one on PIM, so the
-///    compiler emits no kernel for it; only the conformance suite calls it here.
+///  - any other product (Linear: QKV, output projection, LM head) as one GEMM the backend issues itself: the
+///    min-time placement puts them on PIM when their Op/B is below the crossover (small batches), but the
+///    compiler lowers no kernel for them (LowerToPim lowers FFNs and decode attention), so the stream is built
+///    here from the same GEMM instruction;
+///  - prefill attention, when the placement puts it on PIM, through the decode-attention kernel once per
+///    query row (each row is a decode of its visible length).
 /// The module takes FP16 operands (activations, KV and softmax outputs are binary16) and accumulates in FP32.
 /// The kernels pad k with zeros to their multiple (64), which add exact zeros, so a smaller module's results are
 /// those of k padded to its own lanes. RMSNorm, RoPE and the router are never placed on PIM; they run on the
@@ -158,20 +162,20 @@ public sealed class RtlBackend : IBackend, IPimKernelBackend
     public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => Widen(Gemm(Narrow(x), Fp16(w), rows, w.Cols, w.Rows));
 
     /// <summary>
-    /// The FFN's kernel ("experts" for the routed expert it names, else "ffn") bound to <paramref name="rows"/>
+    /// The FFN's kernel ("experts" for the routed expert it names, "shared_expert" for an expert FFN without an
+    /// index, else "ffn") bound to <paramref name="rows"/>
     /// tokens: program 0 gives SiLU(G) and U, the host forms A = SiLU(G)·U in FP32 and writes it as binary16 at
     /// program 1's input, program 1 gives Y = A·downᵀ.
     /// </summary>
     public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w)
     {
         int h = w.Gate.Cols, f = w.Gate.Rows;
-        bool expert = kind == OpKind.ExpertFfn;
-        // The named expert's kernel (any expert's of this shape when the weights carry no index); its shapes must
-        // be this FFN's: k padded to the kernels' multiple, n exact.
-        var (kernel, mult) = Kernel(expert ? "experts" : "ffn", expert ? w.Expert : -1, (k, mul) =>
+        bool expert = kind == OpKind.ExpertFfn && w.Expert >= 0, shared = kind == OpKind.ExpertFfn && w.Expert < 0;
+        // The named expert's kernel; its shapes must be this FFN's: k padded to the kernels' multiple, n exact.
+        var (kernel, mult) = Kernel(expert ? "experts" : shared ? "shared_expert" : "ffn", expert ? w.Expert : -1, (k, mul) =>
             k.Programs.Count == 2 && k.Programs[0].Instructions[0] is var g && g.N == f && g.K == Up(h, mul)
             && k.Programs[1].Instructions[0] is var dn && dn.N == h && dn.K == Up(f, mul),
-            $"{(expert ? $"expert {w.Expert}" : "a dense FFN")} of hidden {h} and width {f}");
+            $"{(expert ? $"expert {w.Expert}" : shared ? "a shared expert" : "a dense FFN")} of hidden {h} and width {f}");
         var b = new PimBinding((uint)rows, 0, mult);
         var p0 = PimKernelBinder.Bind(kernel, 0, b);
         var p1 = PimKernelBinder.Bind(kernel, 1, b);
@@ -232,10 +236,10 @@ public sealed class RtlBackend : IBackend, IPimKernelBackend
         return y;
     }
 
-    // Not PIM operators in Duplex: the engine places them on the xPU. They run on the host in FP32 here.
+    // Not PIM operators (no Logic-PIM unit for them): the engine places them on the xPU. They run on the host in FP32 here.
     public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => _host.RmsNorm(x, rows, gamma, eps);
     public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) => _host.Rope(x, rows, heads, headDim, positions, theta);
-    public RouterResult Route(double[] x, int rows, HostTensor router, int topK) => _host.Route(x, rows, router, topK);
+    public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) => _host.Route(x, rows, router, topK, normalizeTopK);
 
     public void Dispose() => _host.Dispose();
 }

@@ -14,10 +14,23 @@ public static class TestModels
 {
     static readonly Lazy<ModelWeights> _moe = new(() => RandomModel.Create(TinyPresets.TryGet("tiny-moe")!, 1, TensorDType.F16));
     static readonly Lazy<ModelWeights> _dense = new(() => RandomModel.Create(TinyPresets.TryGet("tiny-dense")!, 1, TensorDType.BF16));
+    static readonly Lazy<ModelWeights> _moeRaw = new(() =>
+    {
+        var c = TinyPresets.TryGet("tiny-moe")!.Clone();
+        c.NormTopkProb = false;
+        return RandomModel.Create(c, 1, TensorDType.F16);
+    });
 
     public static ModelWeights TinyMoe => _moe.Value;
     public static ModelWeights TinyDense => _dense.Value;
-    public static ModelWeights Get(string name) => name == "tiny-moe" ? TinyMoe : TinyDense;
+    /// <summary>tiny-moe's weights with Qwen-MoE routing: norm_topk_prob = false (raw softmax probabilities weight the experts).</summary>
+    public static ModelWeights TinyMoeRawTopK => _moeRaw.Value;
+    public static ModelWeights Get(string name) => name switch
+    {
+        "tiny-moe" => TinyMoe,
+        "tiny-moe-raw-topk" => TinyMoeRawTopK,
+        _ => TinyDense,
+    };
 
     /// <summary>Engine options with a roofline plan for the duplex preset (the CLI tests cover plans from compiled Programs).</summary>
     public static EngineOptions Options(bool coProcessing = true, int maxBatch = 2, ModelWeights? model = null) => new()

@@ -7,8 +7,9 @@ namespace CoDesign.Compiler.Emit;
 
 /// <summary>
 /// Lowers the PIM-placeable operators of each layer shape to Logic-PIM instruction streams (pim.proto's
-/// PimKernels): per local expert GEMM gate, GEMM up, SILU(gate) | host SiLU·up | GEMM down; the dense FFN the
-/// same way; decode attention per KV-head group as GEMM q·Kᵀ, one SOFTMAX per query head, GEMM P·V.
+/// PimKernels): per local expert GEMM gate, GEMM up, SILU(gate) | host SiLU·up | GEMM down; the dense FFN and
+/// a shared expert (Qwen-MoE, DeepSeek: all shared experts as one FFN of their summed width, as the
+/// checkpoints' MLP holds them) the same way; decode attention per KV-head group as GEMM q·Kᵀ, one SOFTMAX per query head, GEMM P·V.
 /// The memory plan is fixed here: weights at offsets of their bank-bundle space, buffers in the stack buffer at
 /// base + stride·V with V the tokens of the call (FFN) or the padded context (attention), so the runtime binds
 /// only V, M and the context (CoDesign.Rtl.Isa.PimKernelBinder).
@@ -50,6 +51,11 @@ public static class LowerToPim
                     next[space] += k.WeightBytes;
                     kernels.Kernels.Add(k);
                 }
+                // The min-time placement puts a shared expert on PIM when its Op/B is below the crossover. Its
+                // weights follow the routed experts' in space 0, so no two kernels' weights overlap.
+                if (kind.Ops.Any(o => o.Name == OpNames.SharedExpert))
+                    kernels.Kernels.Add(GatedFfn($"{kind.Name}.shared_expert", kind.Name, OpNames.SharedExpert, -1, 0, next.Length > 0 ? next[0] : 0, h,
+                        Div(m.NumSharedExperts * m.SharedExpertIntermediateSize, s.TensorParallel)));
             }
         }
         return kernels;

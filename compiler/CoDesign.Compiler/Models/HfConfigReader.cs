@@ -11,6 +11,12 @@ namespace CoDesign.Compiler.Models;
 /// </summary>
 public static class HfConfigReader
 {
+    // Model types whose router keeps the raw softmax probabilities of the top-k experts unless the config says
+    // norm_topk_prob: true. Hugging Face transformers: Qwen2MoeConfig, Qwen3MoeConfig and OlmoeConfig all default
+    // norm_topk_prob=False (configuration_qwen2_moe.py, configuration_qwen3_moe.py, configuration_olmoe.py).
+    // Mixtral has no such key and always renormalises (modeling_mixtral.py: routing_weights /= sum).
+    static readonly HashSet<string> RawTopKTypes = ["qwen2_moe", "qwen3_moe", "olmoe"];
+
     // Model types whose FFN is up -> activation -> down (no gate); everything else is gated SiLU.
     static readonly HashSet<string> TwoMatrixTypes = ["opt", "gpt2", "gptj", "gpt_neox", "bloom", "falcon", "phi", "starcoder2", "gpt_bigcode"];
 
@@ -117,6 +123,12 @@ public static class HfConfigReader
             Source = $"Hugging Face config {origin}",
         };
         m.MoeLayers.Add(moe);
+        if (experts > 0)
+        {
+            // Unset means renormalise (Mixtral); a config's own key wins for any model type.
+            if (c.Bool("norm_topk_prob") is { } norm) m.NormTopkProb = norm;
+            else if (RawTopKTypes.Contains(modelType)) m.NormTopkProb = false;
+        }
         if ((c.Str("torch_dtype") ?? c.Str("dtype")) is { } dt)
         {
             var type = DataTypes.Parse(dt, $"{origin}: torch_dtype");

@@ -121,7 +121,7 @@ public sealed class CpuBackend : IBackend
         return Widen(y);
     }
 
-    public RouterResult Route(double[] x, int rows, HostTensor router, int topK)
+    public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK)
     {
         int e = router.Rows;
         var logits = MatMul(Narrow(x), rows, router);
@@ -133,8 +133,8 @@ public sealed class CpuBackend : IBackend
         {
             TensorPrimitives.SoftMax(new ReadOnlySpan<float>(logits, r * e, e), probs);
             for (int j = 0; j < e; j++) probsD[j] = probs[j];
-            RouterMath.TopK(probsD, topK, experts.AsSpan(r * topK, topK), weights.AsSpan(r * topK, topK));
-            // The renormalised weights are float32 values on this backend.
+            RouterMath.TopK(probsD, topK, experts.AsSpan(r * topK, topK), weights.AsSpan(r * topK, topK), normalizeTopK);
+            // The (renormalised) weights are float32 values on this backend.
             for (int j = 0; j < topK; j++) weights[r * topK + j] = (float)weights[r * topK + j];
         }
         return new RouterResult(experts, weights, topK);

@@ -18,6 +18,12 @@ public interface IBackend : IDisposable
     /// <summary>The unit roundoffs of the backend's operands and accumulators; validation derives its tolerances from them.</summary>
     Precision Precision { get; }
 
+    /// <summary>
+    /// The unit roundoffs of one operator kind, where a backend keeps some operands narrower than the rest
+    /// (the gpu backend's FP16 KV cache makes attention's operands binary16); by default <see cref="Precision"/>.
+    /// </summary>
+    Precision PrecisionOf(OpKind op) => Precision;
+
     /// <summary>y[r, n] = Σ_k x[r, k]·w[n, k] for a weight w of shape [N, K] (a Hugging Face Linear).</summary>
     double[] Linear(OpKind kind, double[] x, int rows, HostTensor w);
 
@@ -30,8 +36,12 @@ public interface IBackend : IDisposable
     /// <summary>Causal grouped-query attention of one sequence's new rows against its KV cache.</summary>
     double[] Attention(AttentionInput a);
 
-    /// <summary>Router: logits = x·routerᵀ, softmax, top-k, weights renormalised over the chosen k (Mixtral).</summary>
-    RouterResult Route(double[] x, int rows, HostTensor router, int topK);
+    /// <summary>
+    /// Router: logits = x·routerᵀ, softmax, top-k; with <paramref name="normalizeTopK"/> the weights are
+    /// renormalised over the chosen k (Mixtral), otherwise they are the softmax probabilities (Qwen-MoE with
+    /// norm_topk_prob = false). See <see cref="RouterMath"/>.
+    /// </summary>
+    RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK);
 
     /// <summary>SwiGLU FFN: down(silu(gate·x) ⊙ up·x), per row.</summary>
     double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w);

@@ -97,7 +97,7 @@ public sealed class ReferenceBackend : IBackend
         return y;
     }
 
-    public RouterResult Route(double[] x, int rows, HostTensor router, int topK)
+    public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK)
     {
         int e = router.Rows;
         var logits = Linear(OpKind.Router, x, rows, router);
@@ -110,7 +110,7 @@ public sealed class ReferenceBackend : IBackend
             for (int j = 0; j < e; j++) max = Math.Max(max, logits[r * e + j]);
             for (int j = 0; j < e; j++) { probs[j] = Math.Exp(logits[r * e + j] - max); sum += probs[j]; }
             for (int j = 0; j < e; j++) probs[j] /= sum;
-            RouterMath.TopK(probs, topK, experts.AsSpan(r * topK, topK), weights.AsSpan(r * topK, topK));
+            RouterMath.TopK(probs, topK, experts.AsSpan(r * topK, topK), weights.AsSpan(r * topK, topK), normalizeTopK);
         }
         return new RouterResult(experts, weights, topK);
     }

@@ -1,4 +1,5 @@
 using CoDesign.Machine;
+using CoDesign.Machine.Stages;
 using CoDesign.Schema;
 using CoDesign.Schema.V1;
 
@@ -6,7 +7,9 @@ namespace CoDesign.Runtime.Tensors.Execution;
 
 /// <summary>
 /// What the compiled Program decides about execution on one Duplex device, in the form the engine uses:
-/// which co-processing is on, how long one expert takes with t tokens on each processor (the Program's offline
+/// which co-processing is on, where each operator runs for a given stage (the Program's placement policy,
+/// evaluated by the machine model's <see cref="ProgramCost"/> at the stage's shape, as the analytic backend and
+/// `codesign analyze` do), how long one expert takes with t tokens on each processor (the Program's offline
 /// expert-latency table, duplex-spec.md §3) and which bank-bundle space each expert's weights live in
 /// (experts sharing a space must run on the same processor).
 /// </summary>
@@ -21,6 +24,88 @@ public sealed class DuplexPlan
     public required string Source { get; init; }
     /// <summary>The Program's Logic-PIM kernels (pim.proto), which a PIM backend that executes instruction streams runs; null without a Program.</summary>
     public PimKernels? PimKernels { get; init; }
+    /// <summary>
+    /// The compiled Program whose placement the engine follows; null (a roofline plan) applies the duplex-spec.md
+    /// §3 rule: decode attention on PIM, experts on PIM in decode-only stages, everything else on the xPU.
+    /// </summary>
+    public Program? Program { get; init; }
+    /// <summary>The placement policy in force: the Program's, or Paper (the §3 rule) without one.</summary>
+    public PlacementPolicy Placement => Program?.System.Placement ?? PlacementPolicy.Paper;
+
+    ProgramCost? _cost;
+    ProgramCost? Cost => Program is null ? null : _cost ??= new ProgramCost(Program);
+
+    /// <summary>
+    /// Where each placed operator runs in a stage of this shape. With a Program, each operator template of the
+    /// layer's shape is costed at the stage's features and placed by <see cref="ProgramCost.Choose"/> (min-time:
+    /// the faster processor for these counts, so it can flip with tokens and context; paper: the §3 rule). The
+    /// engine runs attention (scores, softmax, context) as one operator per phase, so it goes where the phase's
+    /// score operator goes, as ProgramCost fuses the softmax with it. An operator absent from the stage (e.g.
+    /// prefill attention in a decode-only stage) stays on the xPU; it does not run.
+    /// </summary>
+    public StagePlacement Place(StageShape shape, int layers)
+    {
+        var onPim = new bool[layers][];
+        var cost = Cost;
+        if (cost is null)
+        {
+            for (int l = 0; l < layers; l++)
+            {
+                onPim[l] = new bool[StagePlacement.Count];
+                onPim[l][(int)PlacedOp.DecodeAttention] = true;
+            }
+            return new StagePlacement(onPim, false);
+        }
+        var x = shape.Features;
+        bool decodeOnly = shape.IsDecodeOnly;
+        bool OnPim(OpTemplate op)
+        {
+            var c = AffineEval.Counts(op, x);
+            if (c.Flops <= 0 && c.Bytes <= 0) return false;
+            var chosen = cost.Choose(op, c, decodeOnly);
+            return chosen is not null && ReferenceEquals(chosen, cost.Device.Pim);
+        }
+        foreach (var kind in Program!.LayerKinds)
+        {
+            var row = new bool[StagePlacement.Count];
+            foreach (var op in kind.Ops)
+                if (Placed(op) is { } placed) row[(int)placed] = OnPim(op);
+            foreach (var l in kind.Layers)
+                if (l < layers) onPim[l] = row;
+        }
+        for (int l = 0; l < layers; l++)
+            if (onPim[l] is null) throw new InputException($"the program has no layer shape for decoder layer {l} (recompile it for this model)");
+        var head = Program.HeadOps.FirstOrDefault(o => o.Kind == OpKind.LmHead);
+        return new StagePlacement(onPim, head is not null && OnPim(head));
+    }
+
+    /// <summary>The engine operator a Program operator template decides, or null for one the engine places itself.</summary>
+    static PlacedOp? Placed(OpTemplate op) => op.Kind switch
+    {
+        OpKind.QkvProjection => PlacedOp.QkvProj,
+        OpKind.AttentionScore when op.Phase == OpPhase.Decode => PlacedOp.DecodeAttention,
+        OpKind.AttentionScore when op.Phase == OpPhase.Prefill => PlacedOp.PrefillAttention,
+        OpKind.OutputProjection => PlacedOp.OutProj,
+        OpKind.Ffn => PlacedOp.DenseFfn,
+        OpKind.SharedExpert => PlacedOp.SharedExpert,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Plain placement of a MoE layer's routed experts (no expert co-processing): all on one processor. Paper
+    /// (and a roofline plan): PIM in decode-only stages, xPU when the stage has prefill (§3). Min-time: the
+    /// processor on which the experts with these token counts take less time by the expert-latency table, as
+    /// the analytic backend decides it (AnalyticBackend.ChooseExpertMask).
+    /// </summary>
+    public bool ExpertsOnPim(IReadOnlyList<int> tokens, bool decodeOnly)
+    {
+        if (Cost is { Device.Pim: null }) return false;
+        if (Placement != PlacementPolicy.MinTime) return decodeOnly;
+        double xpu = 0, pim = 0;
+        foreach (var t in tokens)
+            if (t > 0) { xpu += ExpertCost(0, t); pim += ExpertCost(1, t); }
+        return pim < xpu;
+    }
 
     /// <summary>Seconds for one expert with <paramref name="tokens"/> tokens; beyond the table, linear in the last step.</summary>
     public double ExpertCost(int processor, int tokens)
@@ -58,9 +143,17 @@ public sealed class DuplexPlan
             ExpertSeconds = seconds,
             ExpertSpace = [.. p.ExpertSpace.Select(s => (int)s)],
             PimKernels = p.PimKernels,
-            Source = $"program for {p.Hardware.Name} (co-processing {co}, {p.BankBundleSpaces} bank-bundle spaces)",
+            Program = p,
+            Source = $"program for {p.Hardware.Name} (placement {PolicyName(p.System.Placement)}, co-processing {co}, {p.BankBundleSpaces} bank-bundle spaces)",
         };
     }
+
+    static string PolicyName(PlacementPolicy p) => p switch
+    {
+        PlacementPolicy.Paper => "paper",
+        PlacementPolicy.MinTime => "min-time",
+        _ => p.ToString(),
+    };
 
     /// <summary>
     /// A plan without a compiled Program: expert times from the machine model's roofline for the model's expert
@@ -76,7 +169,7 @@ public sealed class DuplexPlan
             CoExperts = coExperts && device.Pim is not null,
             CoAttention = coAttention && device.Pim is not null,
             ExpertSeconds = [Row(device.Host), Row(device.Pim ?? device.Host)],
-            Source = $"roofline of {device.Hardware.Name}",
+            Source = $"roofline of {device.Hardware.Name} (placement: duplex-spec.md §3)",
         };
     }
 }

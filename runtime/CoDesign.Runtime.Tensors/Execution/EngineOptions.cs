@@ -5,10 +5,11 @@ public sealed class EngineOptions
     /// <summary>Most requests in one stage; waiting requests join as running ones finish (continuous batching).</summary>
     public int MaxBatch { get; init; } = 4;
     /// <summary>
-    /// Placement inputs from the compiled Program (or a roofline stand-in). Expert co-processing: experts split
-    /// between xPU and PIM by the expert-latency table and run concurrently; off: plain Duplex placement.
-    /// Attention co-processing: prefill attention (xPU) runs concurrently with decode attention (PIM); off: one
-    /// after the other.
+    /// Placement from the compiled Program (or a roofline stand-in with the §3 rule): where each operator runs
+    /// per stage. Expert co-processing: experts split between xPU and PIM by the expert-latency table and run
+    /// concurrently; off: all of a layer's experts on the processor the placement names. Attention
+    /// co-processing: the attention placed on the xPU (prefill, under §3) runs concurrently with the attention
+    /// placed on PIM (decode); off: one after the other.
     /// </summary>
     public required DuplexPlan Plan { get; init; }
 }

@@ -7,11 +7,13 @@ public sealed record RequestResult(int Id, int PromptTokens, int[] Generated, do
 
 /// <summary>
 /// One engine iteration. Kind is "mixed" when some request is prefilling, else "decode". Placement says where
-/// attention and experts ran: decode attention and PIM-placed experts on the PIM side.
+/// operators ran: expert runs per side, decode-attention runs on the PIM side, and the names of every operator
+/// that ran on the PIM side in this stage (<see cref="StagePlacement.Name"/>, plus "experts"); the rest ran on
+/// the xPU side.
 /// </summary>
 public sealed record StageRecord(int Index, string Kind, int Requests, int PrefillTokens, int DecodeTokens,
     double WallSeconds, double XpuSeconds, double PimSeconds, int ExpertRunsOnXpu, int ExpertRunsOnPim,
-    int DecodeAttentionOnPim, long KvBytesInUse);
+    int DecodeAttentionOnPim, IReadOnlyList<string> OnPim, long KvBytesInUse);
 
 public sealed record OpTime(string Side, OpKind Op, long Calls, double Seconds);
 

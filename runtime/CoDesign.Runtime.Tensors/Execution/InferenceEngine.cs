@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CoDesign.Machine.Stages;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
@@ -9,9 +10,11 @@ namespace CoDesign.Runtime.Tensors.Execution;
 /// <summary>
 /// Executes a model on real tokens: continuous batching at stage level (waiting requests join as soon as a slot
 /// frees; a joining request's whole prompt is prefilled in its first stage, a "mixed" stage), a KV cache per
-/// request allocated on admission and freed on completion, greedy decoding, and Duplex placement:
-/// QKV/projections/norms/router/LM head/prefill attention on the xPU backend, decode attention and PIM-placed
-/// experts on the PIM backend (duplex-spec.md §3). With co-processing the two sides run concurrently.
+/// request allocated on admission and freed on completion, greedy decoding, and the plan's placement: each
+/// stage, every projection, attention phase, FFN and the LM head goes to the backend of the processor the
+/// compiled Program places it on for that stage's shape (<see cref="DuplexPlan.Place"/>; without a Program the
+/// duplex-spec.md §3 rule), routed experts as <see cref="DuplexPlan.ExpertsOnPim"/> or the co-processing split
+/// say, and norms, RoPE and the router on the xPU backend. With co-processing the two sides run concurrently.
 /// </summary>
 public sealed class InferenceEngine
 {
@@ -22,6 +25,8 @@ public sealed class InferenceEngine
     public InferenceEngine(ModelWeights weights, IBackend xpu, IBackend pim, EngineOptions options)
     {
         if (options.MaxBatch < 1) throw new InputException("--max-batch must be at least 1");
+        if (options.Plan.Program is { } program && program.Model.NumLayers != weights.Layers.Length)
+            throw new InputException($"the program was compiled for {program.Model.NumLayers} layers but the model has {weights.Layers.Length}");
         _w = weights; _o = options;
         // A backend that runs the compiler's PIM instruction streams takes them from the Program.
         if (options.Plan.PimKernels is { } kernels)
@@ -74,7 +79,8 @@ public sealed class InferenceEngine
             stages.Add(new StageRecord(stage, segments.Any(g => g.Prefill) ? "mixed" : "decode", running.Count,
                 segments.Where(g => g.Prefill).Sum(g => g.Rows), segments.Count(g => !g.Prefill),
                 sw.Elapsed.TotalSeconds, _xpu.TotalSeconds - x0, _pim.TotalSeconds - p0,
-                counters.ExpertsOnXpu, counters.ExpertsOnPim, counters.DecodeAttentionOnPim, pool.BytesInUse));
+                counters.ExpertsOnXpu, counters.ExpertsOnPim, counters.DecodeAttentionOnPim,
+                [.. counters.OnPim.Order(StringComparer.Ordinal)], pool.BytesInUse));
             foreach (var s in running.Where(s => s.Generated.Count >= s.Request.MaxNewTokens).ToList())
             {
                 pool.Free(stage, s.Request.Id);
@@ -115,6 +121,8 @@ public sealed class InferenceEngine
     sealed class StageCounters
     {
         public int ExpertsOnXpu, ExpertsOnPim, DecodeAttentionOnPim;
+        /// <summary>Names of the operators that ran on the PIM side in this stage (written from one thread at a time).</summary>
+        public readonly HashSet<string> OnPim = [];
     }
 
     /// <summary>Runs one stage over every running sequence; returns the LM-head logits of each sequence's last row.</summary>
@@ -138,21 +146,29 @@ public sealed class InferenceEngine
             for (int i = 0; i < h; i++) x[r * h + i] = _w.Embedding.Values[(long)tokens[r] * h + i];
 
         bool decodeOnly = segments.All(g => !g.Prefill);
+        // The stage as the Program's operator counts see it: a decoding request reads its cache plus the new
+        // token; a joining request prefills its prompt after what its cache holds (nothing yet).
+        var shape = new StageShape();
+        foreach (var g in segments)
+            if (g.Prefill) shape.AddPrefill(g.Rows, g.Seq.Cache.Length);
+            else shape.AddDecode(g.Seq.Cache.Length + 1);
+        var place = _o.Plan.Place(shape, _w.Layers.Length);
         for (int l = 0; l < _w.Layers.Length; l++)
         {
             var L = _w.Layers[l];
             var a = _xpu.RmsNorm(x, rows, L.InputNorm, c.NormEps);
-            var q = AddBias(_xpu.Linear(OpKind.QkvProj, a, rows, L.Q), L.QBias, rows);
-            var k = AddBias(_xpu.Linear(OpKind.QkvProj, a, rows, L.K), L.KBias, rows);
-            var v = AddBias(_xpu.Linear(OpKind.QkvProj, a, rows, L.V), L.VBias, rows);
+            var qkv = On(place, l, PlacedOp.QkvProj, counters);
+            var q = AddBias(qkv.Linear(OpKind.QkvProj, a, rows, L.Q), L.QBias, rows);
+            var k = AddBias(qkv.Linear(OpKind.QkvProj, a, rows, L.K), L.KBias, rows);
+            var v = AddBias(qkv.Linear(OpKind.QkvProj, a, rows, L.V), L.VBias, rows);
             q = _xpu.Rope(q, rows, hq, d, pos, c.RopeTheta);
             k = _xpu.Rope(k, rows, hkv, d, pos, c.RopeTheta);
             foreach (var g in segments) g.Seq.Cache.Write(l, k, v, g.Offset, g.Rows);
-            var attn = Attention(l, q, segments, counters);
-            Accumulate(x, _xpu.Linear(OpKind.OutProj, attn, rows, L.O));
+            var attn = Attention(l, q, segments, place, counters);
+            Accumulate(x, On(place, l, PlacedOp.OutProj, counters).Linear(OpKind.OutProj, attn, rows, L.O));
             var b = _xpu.RmsNorm(x, rows, L.PostNorm, c.NormEps);
-            if (L.IsMoe) Accumulate(x, Moe(L, b, rows, decodeOnly, counters));
-            else Accumulate(x, _xpu.GatedFfn(OpKind.DenseFfn, b, rows, L.Dense!));
+            if (L.IsMoe) Accumulate(x, Moe(l, L, b, rows, decodeOnly, place, counters));
+            else Accumulate(x, On(place, l, PlacedOp.DenseFfn, counters).GatedFfn(OpKind.DenseFfn, b, rows, L.Dense!));
         }
         foreach (var g in segments) g.Seq.Cache.Advance(g.Rows);
 
@@ -160,14 +176,23 @@ public sealed class InferenceEngine
         for (int i = 0; i < segments.Count; i++)
             Array.Copy(x, (segments[i].Offset + segments[i].Rows - 1) * h, last, i * h, h);
         var normed = _xpu.RmsNorm(last, seqs.Count, _w.FinalNorm, c.NormEps);
-        return _xpu.Linear(OpKind.LmHead, normed, seqs.Count, _w.LmHead);
+        return On(place, 0, PlacedOp.LmHead, counters).Linear(OpKind.LmHead, normed, seqs.Count, _w.LmHead);
+    }
+
+    /// <summary>The backend of the processor <paramref name="op"/> of layer <paramref name="layer"/> is placed on this stage.</summary>
+    IBackend On(StagePlacement place, int layer, PlacedOp op, StageCounters counters)
+    {
+        if (!place.OnPim(layer, op)) return _xpu;
+        counters.OnPim.Add(StagePlacement.Name(op));
+        return _pim;
     }
 
     /// <summary>
-    /// Prefill attention on the xPU, decode attention on the PIM side; with co-processing the two groups run
-    /// concurrently, otherwise one after the other.
+    /// Each phase's attention on the side the stage's placement names (Duplex §3: prefill on the xPU, decode on
+    /// PIM); with attention co-processing the xPU's and the PIM's sequences run concurrently, otherwise one
+    /// after the other.
     /// </summary>
-    double[] Attention(int layer, double[] q, List<Segment> segments, StageCounters counters)
+    double[] Attention(int layer, double[] q, List<Segment> segments, StagePlacement place, StageCounters counters)
     {
         int d = _w.HeadDim, hq = _w.Heads, qw = hq * d;
         var y = new double[q.Length];
@@ -179,10 +204,14 @@ public sealed class InferenceEngine
             var o = be.Attention(new AttentionInput(qs, g.Rows, g.Seq.Cache.Keys(layer), g.Seq.Cache.Values(layer), first + g.Rows, hq, _w.KvHeads, d, first));
             Array.Copy(o, 0, y, g.Offset * qw, o.Length);
         }
-        var prefill = segments.Where(g => g.Prefill).ToList();
-        var decode = segments.Where(g => !g.Prefill).ToList();
-        counters.DecodeAttentionOnPim += decode.Count;
-        RunSides(_o.Plan.CoAttention, () => { foreach (var g in prefill) RunOn(_xpu, g); }, () => { foreach (var g in decode) RunOn(_pim, g); });
+        bool prefillOnPim = place.OnPim(layer, PlacedOp.PrefillAttention), decodeOnPim = place.OnPim(layer, PlacedOp.DecodeAttention);
+        bool OnPim(Segment g) => g.Prefill ? prefillOnPim : decodeOnPim;
+        var xpuSide = segments.Where(g => !OnPim(g)).ToList();
+        var pimSide = segments.Where(OnPim).ToList();
+        if (pimSide.Any(g => g.Prefill)) counters.OnPim.Add(StagePlacement.Name(PlacedOp.PrefillAttention));
+        if (pimSide.Any(g => !g.Prefill)) counters.OnPim.Add(StagePlacement.Name(PlacedOp.DecodeAttention));
+        counters.DecodeAttentionOnPim += pimSide.Count(g => !g.Prefill);
+        RunSides(_o.Plan.CoAttention, () => { foreach (var g in xpuSide) RunOn(_xpu, g); }, () => { foreach (var g in pimSide) RunOn(_pim, g); });
         return y;
     }
 
@@ -195,16 +224,17 @@ public sealed class InferenceEngine
         pimTask.GetAwaiter().GetResult();
     }
 
-    double[] Moe(LayerWeights L, double[] b, int rows, bool decodeOnly, StageCounters counters)
+    double[] Moe(int layer, LayerWeights L, double[] b, int rows, bool decodeOnly, StagePlacement place, StageCounters counters)
     {
         int h = _w.Hidden, k = _w.TopK, e = L.Experts.Length;
-        var route = _xpu.Route(b, rows, L.Router!, k);
+        var route = _xpu.Route(b, rows, L.Router!, k, RouterMath.NormTopK(_w.Config));
         var members = new List<int>[e];
         for (int i = 0; i < e; i++) members[i] = [];
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < k; j++) members[route.Experts[r * k + j]].Add(r);
         var counts = members.Select(m => m.Count).ToArray();
-        var onPim = _o.Plan.CoExperts ? ExpertPlacement.CoProcess(counts, _o.Plan) : ExpertPlacement.PlainDuplex(e, decodeOnly);
+        var onPim = _o.Plan.CoExperts ? ExpertPlacement.CoProcess(counts, _o.Plan)
+            : Enumerable.Repeat(_o.Plan.ExpertsOnPim(counts, decodeOnly), e).ToArray();
 
         var outputs = new double[e][];
         void RunExperts(IBackend be, bool pimSide)
@@ -220,6 +250,7 @@ public sealed class InferenceEngine
         RunSides(_o.Plan.CoExperts, () => RunExperts(_xpu, false), () => RunExperts(_pim, true));
         counters.ExpertsOnPim += Enumerable.Range(0, e).Count(i => counts[i] > 0 && onPim[i]);
         counters.ExpertsOnXpu += Enumerable.Range(0, e).Count(i => counts[i] > 0 && !onPim[i]);
+        if (Enumerable.Range(0, e).Any(i => counts[i] > 0 && onPim[i])) counters.OnPim.Add("experts");
 
         // Combine by routing weight in each token's routing order, whatever processor ran the expert, so that
         // placement cannot change the summation order.
@@ -237,7 +268,7 @@ public sealed class InferenceEngine
             }
         if (L.SharedExpert is { } shared)
         {
-            var s = _xpu.GatedFfn(OpKind.ExpertFfn, b, rows, shared);
+            var s = On(place, layer, PlacedOp.SharedExpert, counters).GatedFfn(OpKind.ExpertFfn, b, rows, shared);
             var gate = L.SharedExpertGate is { } g ? _xpu.Linear(OpKind.Router, b, rows, g) : null;
             for (int r = 0; r < rows; r++)
             {

@@ -16,6 +16,7 @@ public sealed class TimedBackend(IBackend inner) : IBackend
     public string Name => inner.Name;
     public string Device => inner.Device;
     public Precision Precision => inner.Precision;
+    public Precision PrecisionOf(OpKind op) => inner.PrecisionOf(op);
 
     public double TotalSeconds => Interlocked.Read(ref _total) / (double)Stopwatch.Frequency;
     public double Seconds(OpKind k) => Interlocked.Read(ref _ticks[(int)k]) / (double)Stopwatch.Frequency;
@@ -37,7 +38,8 @@ public sealed class TimedBackend(IBackend inner) : IBackend
     public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) =>
         Time(OpKind.Rope, () => inner.Rope(x, rows, heads, headDim, positions, theta));
     public double[] Attention(AttentionInput a) => Time(OpKind.Attention, () => inner.Attention(a));
-    public RouterResult Route(double[] x, int rows, HostTensor router, int topK) => Time(OpKind.Router, () => inner.Route(x, rows, router, topK));
+    public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) =>
+        Time(OpKind.Router, () => inner.Route(x, rows, router, topK, normalizeTopK));
     public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w) => Time(kind, () => inner.GatedFfn(kind, x, rows, w));
     public void Dispose() => inner.Dispose();
 }

@@ -44,8 +44,8 @@ public sealed class ComparingBackend(IBackend reference, IBackend candidate, Dic
     public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) =>
         Both(OpKind.Rope, b => b.Rope(x, rows, heads, headDim, positions, theta), Id);
     public double[] Attention(AttentionInput a) => Both(OpKind.Attention, b => b.Attention(a), Id);
-    public RouterResult Route(double[] x, int rows, HostTensor router, int topK) =>
-        Both(OpKind.Router, b => b.Route(x, rows, router, topK), r => r.Dense(router.Rows));
+    public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) =>
+        Both(OpKind.Router, b => b.Route(x, rows, router, topK, normalizeTopK), r => r.Dense(router.Rows));
     public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w) => Both(kind, b => b.GatedFfn(kind, x, rows, w), Id);
     public void Dispose() { }
 }

@@ -51,20 +51,30 @@ public static class Tolerances
     /// <summary>
     /// Tolerance on the final logits, relative to their largest magnitude: to first order each operator's error
     /// enters the residual stream once and RMSNorm keeps the stream at unit scale, so the per-operator bounds along
-    /// one token's path (every layer's operators, then the final norm and the LM head) add up. Attention and expert
-    /// FFNs may run on either side (Duplex placement), so they take the coarser precision; the rest run on the xPU.
+    /// one token's path (every layer's operators, then the final norm and the LM head) add up. An operator kind
+    /// that ran on the PIM side at least once (<paramref name="onPim"/>: the placement may differ from stage to
+    /// stage) takes the coarser of the two precisions; the rest take the xPU's. Without <paramref name="onPim"/>,
+    /// the duplex-spec.md §3 split: attention and expert FFNs on either side.
     /// </summary>
-    public static double Logits(ModelConfig c, int maxContext, Precision xpu, Precision? pim = null)
+    public static double Logits(ModelConfig c, int maxContext, Precision xpu, Precision? pim = null, Func<OpKind, bool>? onPim = null) =>
+        Logits(c, maxContext, _ => xpu, _ => pim ?? xpu, onPim);
+
+    /// <summary>
+    /// <see cref="Logits(ModelConfig, int, Precision, Precision?, Func{OpKind, bool}?)"/> with each side's
+    /// precision per operator kind (<see cref="IBackend.PrecisionOf"/>: e.g. attention over an FP16 KV cache).
+    /// </summary>
+    public static double Logits(ModelConfig c, int maxContext, Func<OpKind, Precision> xpu, Func<OpKind, Precision> pim, Func<OpKind, bool>? onPim = null)
     {
-        var either = Precision.Max(xpu, pim ?? xpu);
-        var xpuPerLayer = new[] { OpKind.RmsNorm, OpKind.QkvProj, OpKind.Rope, OpKind.OutProj, OpKind.RmsNorm };
+        onPim ??= op => op is OpKind.Attention or OpKind.ExpertFfn;
+        double Op(OpKind op) => For(op, c, maxContext, onPim(op) ? Precision.Max(xpu(op), pim(op)) : xpu(op));
+        var perLayer = new[] { OpKind.RmsNorm, OpKind.QkvProj, OpKind.Rope, OpKind.Attention, OpKind.OutProj, OpKind.RmsNorm };
         double sum = 0;
         for (int l = 0; l < c.NumLayers; l++)
         {
-            sum += xpuPerLayer.Sum(op => For(op, c, maxContext, xpu)) + For(OpKind.Attention, c, maxContext, either);
+            sum += perLayer.Sum(Op);
             bool moe = c.NumExperts > 0 && (c.MoeLayers.Count == 0 || c.MoeLayers[l]);
-            sum += moe ? For(OpKind.Router, c, maxContext, xpu) + For(OpKind.ExpertFfn, c, maxContext, either) : For(OpKind.DenseFfn, c, maxContext, xpu);
+            sum += moe ? Op(OpKind.Router) + Op(OpKind.ExpertFfn) : Op(OpKind.DenseFfn);
         }
-        return sum + For(OpKind.RmsNorm, c, maxContext, xpu) + For(OpKind.LmHead, c, maxContext, xpu);
+        return sum + Op(OpKind.RmsNorm) + Op(OpKind.LmHead);
     }
 }

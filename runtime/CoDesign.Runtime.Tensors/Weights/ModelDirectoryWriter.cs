@@ -48,6 +48,8 @@ public static class ModelDirectoryWriter
             {
                 j.WriteNumber("num_local_experts", c.NumExperts);
                 j.WriteNumber("num_experts_per_tok", c.ExpertsPerToken);
+                // Written whenever the model sets it, so a model_type "mixtral" reader keeps raw top-k weights too.
+                if (c.HasNormTopkProb) j.WriteBoolean("norm_topk_prob", c.NormTopkProb);
             }
             j.WriteNumber("vocab_size", c.VocabSize);
             j.WriteNumber("max_position_embeddings", c.MaxPositionEmbeddings);

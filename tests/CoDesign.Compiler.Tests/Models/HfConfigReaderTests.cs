@@ -259,6 +259,33 @@ public class HfConfigReaderTests
     }
 
     [Test]
+    public void NormTopkProb_IsTheConfigsKeyOrTheFamilysHuggingFaceDefault()
+    {
+        (bool Has, bool Value) Norm(ModelConfig m) => (m.HasNormTopkProb, m.NormTopkProb);
+        // The public configs' own keys: Qwen1.5-MoE and OLMoE weight experts by raw probabilities, Qwen3-30B-A3B renormalises.
+        Assert.That(Norm(Load("qwen1.5-moe-a2.7b.json")), Is.EqualTo((true, false)));
+        Assert.That(Norm(Load("olmoe-1b-7b-0924.json")), Is.EqualTo((true, false)));
+        Assert.That(Norm(Load("qwen3-30b-a3b.json")), Is.EqualTo((true, true)));
+        // Mixtral has no key and always renormalises: unset, which the runtime reads as true.
+        Assert.That(Norm(Load("mixtral-8x7b-v0.1.json")).Has, Is.False);
+        // A dense model has no router.
+        Assert.That(Norm(Load("meta-llama-3-70b.json")).Has, Is.False);
+        // Without the key, each family's default in Hugging Face transformers: False for Qwen2-MoE, Qwen3-MoE, OLMoE.
+        foreach (var type in new[] { "qwen2_moe", "qwen3_moe", "olmoe", "mixtral" })
+        {
+            var json = JsonNode.Parse(File.ReadAllText(TestConfigs.Path_("qwen1.5-moe-a2.7b.json")))!.AsObject();
+            json.Remove("norm_topk_prob");
+            json["model_type"] = type;
+            var m = HfConfigReader.Parse(json.ToJsonString(), $"{type}.json");
+            Assert.That(Norm(m), Is.EqualTo(type == "mixtral" ? (false, false) : (true, false)), type);
+        }
+        var bad = JsonNode.Parse(File.ReadAllText(TestConfigs.Path_("qwen1.5-moe-a2.7b.json")))!.AsObject();
+        bad["norm_topk_prob"] = "no";
+        var e = Assert.Throws<InputException>(() => HfConfigReader.Parse(bad.ToJsonString(), "bad.json"));
+        Assert.That(e.Message, Does.Contain("'norm_topk_prob'"));
+    }
+
+    [Test]
     public void ZeroDimensionUnderAnAlias_NamesTheKeyTheFileUses()
     {
         const string json = """{ "model_type": "gpt2", "n_embd": 0, "n_layer": 2, "n_head": 4, "n_inner": 64, "vocab_size": 100 }""";

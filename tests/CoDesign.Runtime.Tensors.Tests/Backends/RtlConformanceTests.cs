@@ -4,6 +4,10 @@ using CoDesign.Compiler.Planning;
 using CoDesign.Rtl.Build;
 using CoDesign.Runtime.Rtl;
 using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Numerics;
+using CoDesign.Runtime.Tensors.Safetensors;
+using CoDesign.Runtime.Tensors.Validation;
+using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema.Hardware;
 
 namespace CoDesign.Runtime.Tensors.Tests.Backends;
@@ -43,5 +47,35 @@ public sealed class RtlKernelSourceTests
         var w = TestModels.TinyMoe;
         var e = Assert.Throws<Schema.InputException>(() => b.GatedFfn(OpKind.ExpertFfn, new double[w.Hidden], 1, w.Layers[0].Experts[0]));
         Assert.That(e!.Message, Does.Contain("compiled Program"));
+    }
+}
+
+/// <summary>
+/// A Qwen-MoE shared expert on the Verilated Logic-PIM through the compiler's shared_expert kernel (min-time
+/// places it on PIM at small batches), against the float64 reference.
+/// </summary>
+[Category("Verilator")]
+public sealed class RtlSharedExpertTests
+{
+    [Test]
+    public void SharedExpertRunsItsKernelWithinTheFp16Tolerance()
+    {
+        Assume.That(ToolLocator.Find("verilator"), Is.Not.Null, "verilator is not installed (tools/setup.sh)");
+        var config = Compiler.Models.HfConfigReader.Parse("""
+            { "model_type": "qwen2_moe", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+              "vocab_size": 1000, "intermediate_size": 96, "moe_intermediate_size": 32, "shared_expert_intermediate_size": 48,
+              "num_experts": 8, "num_experts_per_tok": 2, "decoder_sparse_step": 1 }
+            """, "qwen-tiny.json");
+        using var b = BackendRegistry.Create("rtl");
+        ((IPimKernelBackend)b).UsePimKernels(ProgramCompiler.Compile(config, HardwarePresets.Duplex(), new SystemOptions(1)).PimKernels);
+        var rng = new SplitMix64(3);
+        HostTensor T(string name, int rows, int cols) => new(name, TensorDType.F16, [rows, cols],
+            Enumerable.Range(0, rows * cols).Select(_ => HalfBits.RoundTo((float)((rng.NextDouble() - 0.5) * 0.4), TensorDType.F16)).ToArray());
+        var shared = new FfnWeights(T("gate", 48, 64), T("up", 48, 64), T("down", 64, 48));   // no expert index: the shared expert
+        var x = Enumerable.Range(0, 2 * 64).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        using var reference = new ReferenceBackend();
+        var stats = new OpErrorStats(OpKind.ExpertFfn);
+        stats.Add(reference.GatedFfn(OpKind.ExpertFfn, x, 2, shared), b.GatedFfn(OpKind.ExpertFfn, x, 2, shared));
+        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.ExpertFfn, config, 1, b.Precision)));
     }
 }

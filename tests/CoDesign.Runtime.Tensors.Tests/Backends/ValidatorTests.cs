@@ -30,7 +30,7 @@ public class ValidatorTests
         public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => _cpu.RmsNorm(x, rows, gamma, eps);
         public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) => _cpu.Rope(x, rows, heads, headDim, positions, theta);
         public double[] Attention(AttentionInput a) => _cpu.Attention(a);
-        public RouterResult Route(double[] x, int rows, HostTensor router, int topK) => _cpu.Route(x, rows, router, topK);
+        public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) => _cpu.Route(x, rows, router, topK, normalizeTopK);
         public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w) => _cpu.GatedFfn(kind, x, rows, w);
         public void Dispose() => _cpu.Dispose();
     }
@@ -42,6 +42,46 @@ public class ValidatorTests
         var v = Validator.Run(w, TestModels.Requests(w.Vocab, newTokens: 2), () => new Bf16OutputsBackend(), () => new CpuBackend(), TestModels.Options());
         Assert.That(v.Pass, Is.False);
         Assert.That(v.Ops.Where(o => !o.Pass).Select(o => (o.Side, o.Op)), Is.EquivalentTo(new[] { ("xpu", OpKind.QkvProj), ("xpu", OpKind.OutProj), ("xpu", OpKind.LmHead) }));
+    }
+
+    /// <summary>
+    /// Attention over an FP16 KV cache (the gpu backend's storage, so the tolerance is FP16's) with a real bug:
+    /// each row misses its newest key (an off-by-one causal window). The looser tolerance must still catch it.
+    /// </summary>
+    sealed class Fp16KvOffByOneBackend : IBackend
+    {
+        readonly CpuBackend _cpu = new();
+        public string Name => "cpu-fp16-kv-off-by-one";
+        public string Device => _cpu.Device;
+        public Precision Precision => _cpu.Precision;
+        public Precision PrecisionOf(OpKind op) => op == OpKind.Attention ? Precision.Of(TensorDType.F16, TensorDType.F32) : Precision;
+        public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => _cpu.Linear(kind, x, rows, w);
+        public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => _cpu.RmsNorm(x, rows, gamma, eps);
+        public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) => _cpu.Rope(x, rows, heads, headDim, positions, theta);
+        public double[] Attention(AttentionInput a)
+        {
+            // K and V rounded to binary16 as the device stores them; then the newest key dropped (except at position 0).
+            var k = a.K.Select(v => (double)(Half)v).ToArray();
+            var v = a.V.Select(x => (double)(Half)x).ToArray();
+            if (a.FirstPosition == 0) return _cpu.Attention(a with { K = k, V = v });
+            return _cpu.Attention(a with { K = k, V = v, FirstPosition = a.FirstPosition - 1 });
+        }
+        public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) => _cpu.Route(x, rows, router, topK, normalizeTopK);
+        public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w) => _cpu.GatedFfn(kind, x, rows, w);
+        public void Dispose() => _cpu.Dispose();
+    }
+
+    [Test]
+    public void Fp16KvTolerance_StillCatchesAnAttentionBug()
+    {
+        var w = TestModels.TinyMoe;
+        var reqs = TestModels.Requests(w.Vocab, newTokens: 3);
+        var v = Validator.Run(w, reqs, () => new CpuBackend(), () => new Fp16KvOffByOneBackend(), TestModels.Options());
+        var attention = v.Ops.Single(o => o.Side == "pim" && o.Op == OpKind.Attention);
+        int maxContext = reqs.Max(r => r.Prompt.Length + r.MaxNewTokens);
+        Assert.That(attention.Tolerance, Is.EqualTo(Tolerances.For(OpKind.Attention, w.Config, maxContext, Precision.Of(TensorDType.F16, TensorDType.F32))),
+            "the tolerance is derived from the FP16 KV cache");
+        Assert.That((attention.Pass, v.Pass), Is.EqualTo((false, false)), $"max rel error {attention.MaxRelError:E2}, tolerance {attention.Tolerance:E2}");
     }
 
     [Test]

@@ -85,12 +85,44 @@ public class CliTests
     [TestCase("run", "--model", "mixtral-8x7b", "model 'mixtral-8x7b' is a preset without weights")]
     [TestCase("run", "--backend", "tpu", "unknown backend 'tpu'")]
     [TestCase("make-model", "--preset", "huge", "'huge' is not one of tiny-moe, tiny-dense")]
+    [TestCase("run", "--placement", "fastest", "--placement: 'fastest' is not one of min-time, paper")]
     public void BadInputExitsTwo(string verb, string option, string value, string message)
     {
         string[] args = verb == "make-model" ? [verb, option, value, "--out", _dir] : option == "--model" ? [verb, option, value] : [verb, "--model", "tiny-dense", option, value];
         var r = Run(args);
         Assert.That(r.Code, Is.EqualTo(2), r.Err);
         Assert.That(r.Err, Does.Contain(message));
+    }
+
+    [Test]
+    public void RunPlacementOption_ChoosesWhereTheProjectionsRun()
+    {
+        string[] OnPim(string placement)
+        {
+            var r = Run("run", "--model", "tiny-moe", "--placement", placement, "--co-processing", "none", "--max-new-tokens", "2", "--format", "json");
+            Assert.That(r.Code, Is.Zero, r.Err);
+            var doc = System.Text.Json.JsonDocument.Parse(r.Out).RootElement;
+            Assert.That(doc.GetProperty("plan").GetString(), Does.Contain($"placement {placement}"));
+            return doc.GetProperty("stages").EnumerateArray().SelectMany(s => s.GetProperty("on_pim").EnumerateArray().Select(x => x.GetString()!)).Distinct().ToArray();
+        }
+        // Min-time (the default, as for compile/analyze): a tiny model's projections are below the crossover, on PIM.
+        Assert.That(OnPim("min-time"), Does.Contain("qkv_proj").And.Contain("lm_head").And.Contain("attention.decode"));
+        // Paper: only decode attention and decode-only-stage experts on PIM.
+        Assert.That(OnPim("paper"), Is.EquivalentTo(new[] { "attention.decode", "experts" }));
+    }
+
+    [Test]
+    public void MakeModelWritesNormTopkProbAndRunValidatesIt()
+    {
+        var dir = Path.Combine(_dir, "qwen-routing");
+        var made = Run("make-model", "--preset", "tiny-moe", "--out", dir, "--norm-topk-prob", "false");
+        Assert.That(made.Code, Is.Zero, made.Err);
+        Assert.That(File.ReadAllText(Path.Combine(dir, "config.json")), Does.Contain("\"norm_topk_prob\": false"));
+        var v = Run("validate", "--model", dir, "--backend", "cpu", "--max-new-tokens", "2");
+        Assert.That(v.Code, Is.Zero, v.Out + v.Err);
+        var bad = Run("make-model", "--preset", "tiny-moe", "--out", dir, "--norm-topk-prob", "maybe");
+        Assert.That((bad.Code, bad.Err.Trim()), Is.EqualTo((2, "codesign: error: --norm-topk-prob: 'maybe' is not one of true, false")));
+        Assert.That(Run("make-model", "--preset", "tiny-dense", "--out", dir, "--norm-topk-prob", "false").Code, Is.EqualTo(2));
     }
 
     [Test]

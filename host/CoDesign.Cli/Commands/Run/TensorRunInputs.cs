@@ -19,13 +19,20 @@ public sealed class TensorRunInputs
     public Option<string> Model { get; } = CommonOptions.Model();
     public Option<string?> PimBackend { get; } = new("--pim-backend")
     {
-        Description = "Backend for operators placed on Logic-PIM (decode attention, PIM-placed experts); default: --backend (cpu for --backend rtl)",
+        Description = "Backend for the operators the Program places on Logic-PIM (see --placement); default: --backend (cpu for --backend rtl)",
     };
     public Option<string> CoProcessing { get; } = new("--co-processing")
     {
         Description = "none|experts|attention|both: experts split between xPU and PIM by the Program's expert-latency table and run concurrently; " +
-            "prefill attention (xPU) concurrent with decode attention (PIM). none = plain Duplex placement, one processor at a time",
+            "attention placed on the xPU (prefill) concurrent with attention placed on PIM (decode). none = the placement alone, one processor at a time",
         DefaultValueFactory = _ => "both",
+    };
+    /// <summary>Spelled and parsed as compile/analyze do (<see cref="SystemArgs.Placement"/>).</summary>
+    public Option<string> Placement { get; } = new("--placement")
+    {
+        Description = "min-time: each operator on its fastest processor for the stage's shape (crossover rule); paper: the Duplex §3 static rule. " +
+            "The engine runs each operator on the backend of the processor the compiled Program places it on",
+        DefaultValueFactory = _ => "min-time",
     };
     public Option<string?> Prompts { get; } = new("--prompts")
     {
@@ -38,7 +45,7 @@ public sealed class TensorRunInputs
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { Model, PimBackend, CoProcessing, Prompts, MaxNewTokens, MaxBatch, Seed, Hardware }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Model, PimBackend, CoProcessing, Placement, Prompts, MaxNewTokens, MaxBatch, Seed, Hardware }) cmd.Options.Add(o);
     }
 
     /// <summary>
@@ -99,15 +106,21 @@ public sealed class TensorRunInputs
     }
 
     /// <summary>
-    /// Compiles the Program for this model on one device of --hardware (the compiler's placement inputs: co-processing,
-    /// expert-latency table, bank-bundle spaces) and turns it into the engine's options.
+    /// Compiles the Program for this model on one device of --hardware (the compiler's placement inputs: placement
+    /// policy, co-processing, expert-latency table, bank-bundle spaces) and turns it into the engine's options.
     /// </summary>
     public EngineOptions EngineOptions(ParseResult p, ModelWeights w)
     {
         var v = p.GetValue(CoProcessing)!;
         if (!Enum.TryParse<CoProcessing>(v, ignoreCase: true, out var co) || co == Schema.V1.CoProcessing.Unspecified || !Enum.IsDefined(co))
             throw new InputException($"--co-processing: '{v}' is not one of none, experts, attention, both");
-        var program = ProgramCompiler.Compile(w.Config, HardwareFile.Resolve(p.GetValue(Hardware)!), new SystemOptions(CoProcessing: co));
+        var placement = p.GetValue(Placement)!.ToLowerInvariant() switch
+        {
+            "min-time" => PlacementPolicy.MinTime,
+            "paper" => PlacementPolicy.Paper,
+            var pv => throw new InputException($"--placement: '{pv}' is not one of min-time, paper"),
+        };
+        var program = ProgramCompiler.Compile(w.Config, HardwareFile.Resolve(p.GetValue(Hardware)!), new SystemOptions(CoProcessing: co, Placement: placement));
         return new EngineOptions { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(program) };
     }
 

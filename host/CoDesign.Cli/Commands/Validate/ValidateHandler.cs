@@ -21,7 +21,11 @@ public static class ValidateHandler
         var options = inputs.EngineOptions(p, weights);
         var (xName, pName) = inputs.BackendNames(p, backend);
         var v = Validator.Run(weights, requests, TensorRunInputs.Factory(xName), pName == xName ? null : TensorRunInputs.Factory(pName), options);
-        var report = new Report(weights.Config.Name, weights.Origin, v.Backend, v.PimBackend, v.XpuPrecision.ToString(), v.PimPrecision.ToString(), v.LogitTolerance,
+        // A side's precision, with the operator kinds that keep narrower operands (e.g. the gpu backend's FP16 KV cache).
+        static string Describe(Precision p, IReadOnlyDictionary<OpKind, Precision> exceptions) =>
+            p + string.Concat(exceptions.OrderBy(e => e.Key).Select(e => $"; {e.Key.Name()} {e.Value}"));
+        var report = new Report(weights.Config.Name, weights.Origin, v.Backend, v.PimBackend, Describe(v.XpuPrecision, v.XpuExceptions),
+            Describe(v.PimPrecision, v.PimExceptions), v.LogitTolerance,
             v.Ops.Select(o => new OpRow(o.Side, o.Op.Name(), o.Calls, o.MaxAbsError, o.MaxRelError, o.Tolerance, o.Pass)).ToList(),
             v.Tokens.Select(t => new TokenRow(t.RequestId, t.Verdict, t.FirstDifference, t.ReferenceMargin, t.MarginTolerance, t.Reference, t.Candidate)).ToList(),
             v.Tokens.All(t => t.Verdict == "match"), v.Pass);
