@@ -21,10 +21,8 @@ namespace CoDesign.Runtime.Rtl;
 ///    multiply: the ISA has no element-wise multiply); program 1 = GEMM down;
 ///  - attention, per query row and KV head: GEMM q·Kᵀ (the cache rows as the weights), one SOFTMAX per query
 ///    head of the group, GEMM P·V — one program;
-///  - any other product (Linear: QKV, output projection, LM head) as one GEMM the backend issues itself: the
-///    min-time placement puts them on PIM when their Op/B is below the crossover (small batches), but the
-///    compiler lowers no kernel for them (LowerToPim lowers FFNs and decode attention), so the stream is built
-///    here from the same GEMM instruction;
+///  - Q, K, V and output projections and the LM head: one GEMM each (the min-time placement puts them on PIM
+///    when their Op/B is below the crossover, at small batches);
 ///  - prefill attention, when the placement puts it on PIM, through the decode-attention kernel once per
 ///    query row (each row is a decode of its visible length).
 /// The module takes FP16 operands (activations, KV and softmax outputs are binary16) and accumulates in FP32.
@@ -75,7 +73,6 @@ public sealed class RtlBackend : IBackend, IPimKernelBackend
     }
 
     int Pad(int k) => (k + _config.Lanes - 1) / _config.Lanes * _config.Lanes;
-    static long Align(long v, long a) => (v + a - 1) / a * a;
 
     /// <summary>[n][k] weights zero-padded to [n][kp] (zeros add exact zeros to every dot product).</summary>
     static ushort[] PadColumns(ushort[] w, int n, int k, int kp)
@@ -145,21 +142,36 @@ public sealed class RtlBackend : IBackend, IPimKernelBackend
         return y;
     }
 
-    /// <summary>y[m, n] = x[m, k]·w[n, k]ᵀ as one GEMM (weights at 0; X, then Y, in the stack buffer).</summary>
-    float[] Gemm(float[] x, ushort[] w, int m, int k, int n)
-    {
-        int kp = Pad(k);
-        uint ya = (uint)Align(2L * m * kp, 64);
-        var ins = new PimInstruction { Opcode = PimOpcode.Gemm, M = (uint)m, K = (uint)kp, N = (uint)n, WeightAddr = 0, InputAddr = 0, OutputAddr = ya };
-        var sbuf = new byte[PimKernelBinder.StackBufferBytes([ins])];
-        WriteHalf(sbuf, 0, x, m, k, kp);
-        return ReadFloats(Run(new PimJob([ins], Dram((PadColumns(w, n, k, kp), (uint)kp, (uint)n, 0)), sbuf)), ya, m * n);
-    }
-
     static float[] Narrow(double[] x) => x.Select(v => (float)v).ToArray();
     static double[] Widen(float[] f) => f.Select(v => (double)v).ToArray();
 
-    public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => Widen(Gemm(Narrow(x), Fp16(w), rows, w.Cols, w.Rows));
+    /// <summary>
+    /// A projection (Q, K or V, output, LM head) through the compiler's GEMM kernel of its shape, bound to
+    /// <paramref name="rows"/> tokens. Other products (the router's and a shared expert's gates) are vector-sized
+    /// work the placement never puts on PIM; they run on the host in FP32.
+    /// </summary>
+    public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w)
+    {
+        string? op = kind switch
+        {
+            OpKind.QkvProj => "qkv_projection",
+            OpKind.OutProj => "output_projection",
+            OpKind.LmHead => "lm_head",
+            _ => null,
+        };
+        if (op is null) return _host.Linear(kind, x, rows, w);
+        int k = w.Cols, n = w.Rows;
+        var (kernel, mult) = Kernel(op, -1, (kk, mul) =>
+            kk.Programs.Count == 1 && kk.Programs[0].Instructions.Count == 1
+            && kk.Programs[0].Instructions[0] is var g && g.N == n && g.K == Up(k, mul),
+            $"a {op} of {k} inputs and {n} outputs");
+        var p = PimKernelBinder.Bind(kernel, 0, new PimBinding((uint)rows, 0, mult));
+        uint kp = p[0].K;
+        var dram = Dram((PadColumns(Fp16(w), n, k, (int)kp), kp, (uint)n, p[0].WeightAddr));
+        var sbuf = new byte[PimKernelBinder.StackBufferBytes(p)];
+        WriteHalf(sbuf, p[0].InputAddr, Narrow(x), rows, k, (int)kp);
+        return Widen(ReadFloats(Run(new PimJob(p, dram, sbuf)), p[0].OutputAddr, rows * n));
+    }
 
     /// <summary>
     /// The FFN's kernel ("experts" for the routed expert it names, "shared_expert" for an expert FFN without an

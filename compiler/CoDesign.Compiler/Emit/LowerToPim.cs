@@ -9,7 +9,9 @@ namespace CoDesign.Compiler.Emit;
 /// Lowers the PIM-placeable operators of each layer shape to Logic-PIM instruction streams (pim.proto's
 /// PimKernels): per local expert GEMM gate, GEMM up, SILU(gate) | host SiLU·up | GEMM down; the dense FFN and
 /// a shared expert (Qwen-MoE, DeepSeek: all shared experts as one FFN of their summed width, as the
-/// checkpoints' MLP holds them) the same way; decode attention per KV-head group as GEMM q·Kᵀ, one SOFTMAX per query head, GEMM P·V.
+/// checkpoints' MLP holds them) the same way; decode attention per KV-head group as GEMM q·Kᵀ, one SOFTMAX per query head, GEMM P·V;
+/// the Q, K, V and output projections and the LM head as one GEMM each (the min-time placement puts them on PIM
+/// when their Op/B is below the crossover, at small batches).
 /// The memory plan is fixed here: weights at offsets of their bank-bundle space, buffers in the stack buffer at
 /// base + stride·V with V the tokens of the call (FFN) or the padded context (attention), so the runtime binds
 /// only V, M and the context (CoDesign.Rtl.Isa.PimKernelBinder).
@@ -35,11 +37,17 @@ public static class LowerToPim
         uint h = m.HiddenSize;
         // Two-matrix (non-gated) FFNs are not lowered: the kernels below are the SwiGLU form the runtime runs.
         bool gated = ModelStats.FfnMatrices(m) == 3;
+        uint hq = Div(m.NumAttentionHeads, s.TensorParallel), hkv = Div(m.NumKvHeads, s.TensorParallel), d = m.HeadDim;
         foreach (var kind in p.LayerKinds)
         {
+            ulong space0 = 0;   // next free byte of space 0 in this layer's region (FFN, shared expert, projections)
             if (kind.Ops.Any(o => o.Name == OpNames.ScoreDecode)) kernels.Kernels.Add(Attention(kind.Name, m, s));
             if (kind.Ops.Any(o => o.Name == OpNames.Ffn) && gated)
-                kernels.Kernels.Add(GatedFfn($"{kind.Name}.ffn", kind.Name, OpNames.Ffn, -1, 0, 0, h, Div(m.IntermediateSize, s.TensorParallel)));
+            {
+                var k = GatedFfn($"{kind.Name}.ffn", kind.Name, OpNames.Ffn, -1, 0, 0, h, Div(m.IntermediateSize, s.TensorParallel));
+                space0 = k.WeightBytes;
+                kernels.Kernels.Add(k);
+            }
             if (kind.Ops.Any(o => o.Name == OpNames.Experts) && gated)
             {
                 uint f = Div(m.ExpertIntermediateSize, s.ExpertTensorParallel);
@@ -51,14 +59,51 @@ public static class LowerToPim
                     next[space] += k.WeightBytes;
                     kernels.Kernels.Add(k);
                 }
+                space0 = next.Length > 0 ? next[0] : 0;
                 // The min-time placement puts a shared expert on PIM when its Op/B is below the crossover. Its
                 // weights follow the routed experts' in space 0, so no two kernels' weights overlap.
                 if (kind.Ops.Any(o => o.Name == OpNames.SharedExpert))
-                    kernels.Kernels.Add(GatedFfn($"{kind.Name}.shared_expert", kind.Name, OpNames.SharedExpert, -1, 0, next.Length > 0 ? next[0] : 0, h,
-                        Div(m.NumSharedExperts * m.SharedExpertIntermediateSize, s.TensorParallel)));
+                {
+                    var k = GatedFfn($"{kind.Name}.shared_expert", kind.Name, OpNames.SharedExpert, -1, 0, space0, h,
+                        Div(m.NumSharedExperts * m.SharedExpertIntermediateSize, s.TensorParallel));
+                    space0 += k.WeightBytes;
+                    kernels.Kernels.Add(k);
+                }
             }
+            // The projections' weights follow in space 0 (the paper places only experts and KV over the spaces).
+            if (kind.Ops.Any(o => o.Name == OpNames.QkvProjection))
+                foreach (var (part, n) in new[] { ("q", hq * d), ("k", hkv * d), ("v", hkv * d) })
+                    AddLinear(kernels, $"{kind.Name}.qkv_projection.{part}", kind.Name, OpNames.QkvProjection, ref space0, h, n);
+            if (kind.Ops.Any(o => o.Name == OpNames.OutputProjection))
+                AddLinear(kernels, $"{kind.Name}.output_projection", kind.Name, OpNames.OutputProjection, ref space0, hq * d, h);
+        }
+        if (p.HeadOps.Any(o => o.Name == OpNames.LmHead))
+        {
+            ulong head = 0;
+            AddLinear(kernels, "head.lm_head", "head", OpNames.LmHead, ref head, h, Div(m.VocabSize, s.TensorParallel));
         }
         return kernels;
+    }
+
+    /// <summary>
+    /// y[tokens][n] = x[tokens][k]·Wᵀ as one GEMM with W [n][kp] at <paramref name="wBase"/> of space 0. Stack buffer:
+    /// X binary16 [tokens][kp] at 0, Y fp32 [tokens][n] after it. A weight that would end beyond the 32-bit address
+    /// space gets no kernel (only models far larger than the RTL runs), and the rtl backend then names the missing one.
+    /// </summary>
+    static void AddLinear(PimKernels kernels, string name, string layerKind, string op, ref ulong wBase, uint k, uint n)
+    {
+        uint kp = Up(k, KMultiple);
+        ulong bytes = 2UL * n * kp;   // 64-bit: a large vocabulary's LM head passes 2^32 bytes
+        ulong end = wBase + (bytes + Align - 1) / Align * Align;
+        if (end > uint.MaxValue) return;
+        var prog = new PimProgram();
+        prog.Instructions.Add(Gemm(kp, n, (uint)wBase, 0, 0, 0, 0, Up(2 * kp, Align)));
+        kernels.Kernels.Add(new PimKernel
+        {
+            Name = name, LayerKind = layerKind, Op = op, Expert = -1, Space = 0, Scale = PimDim.Tokens,
+            Programs = { prog }, WeightBytes = end - wBase,
+        });
+        wBase = end;
     }
 
     static uint Div(uint a, uint b) => (a + Math.Max(1, b) - 1) / Math.Max(1, b);

@@ -47,6 +47,8 @@ public sealed class RtlKernelSourceTests
         var w = TestModels.TinyMoe;
         var e = Assert.Throws<Schema.InputException>(() => b.GatedFfn(OpKind.ExpertFfn, new double[w.Hidden], 1, w.Layers[0].Experts[0]));
         Assert.That(e!.Message, Does.Contain("compiled Program"));
+        var p = Assert.Throws<Schema.InputException>(() => b.Linear(OpKind.QkvProj, new double[w.Hidden], 1, w.Layers[0].Q));
+        Assert.That(p!.Message, Does.Contain("compiled Program"));
     }
 }
 

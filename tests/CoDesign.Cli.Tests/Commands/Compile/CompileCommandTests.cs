@@ -58,10 +58,11 @@ public class CompileCommandTests
         var p = JsonParser.Default.Parse<Program>(File.ReadAllText(path));
         Assert.That(p.Model.Name, Is.EqualTo("tiny-moe"));
         // The Logic-PIM kernels travel in the JSON: decode attention (GEMM, 4 softmaxes for the 4 query heads
-        // of a KV head, GEMM) and the 8 experts (gate, up, SiLU | down), and the summary counts them.
-        Assert.That(p.PimKernels.Kernels, Has.Count.EqualTo(9));
-        Assert.That(p.PimKernels.Kernels.Sum(k => k.Programs.Sum(pr => pr.Instructions.Count)), Is.EqualTo(6 + 8 * 4));
-        Assert.That(r.Out, Does.Contain("9 Logic-PIM kernels (38 instructions)"));
+        // of a KV head, GEMM), the 8 experts (gate, up, SiLU | down), the Q, K, V and output projections and the
+        // LM head (one GEMM each), and the summary counts them.
+        Assert.That(p.PimKernels.Kernels, Has.Count.EqualTo(1 + 8 + 5));
+        Assert.That(p.PimKernels.Kernels.Sum(k => k.Programs.Sum(pr => pr.Instructions.Count)), Is.EqualTo(6 + 8 * 4 + 5));
+        Assert.That(r.Out, Does.Contain("14 Logic-PIM kernels (43 instructions)"));
     }
 
     [Test]
@@ -73,7 +74,7 @@ public class CompileCommandTests
         Assert.That(duplex.ExitCode + h100.ExitCode, Is.Zero, duplex + h100.ToString());
         using var d = JsonDocument.Parse(duplex.Out);
         using var h = JsonDocument.Parse(h100.Out);
-        Assert.That(d.RootElement.GetProperty("pim_instructions").GetInt32(), Is.EqualTo(38));
+        Assert.That(d.RootElement.GetProperty("pim_instructions").GetInt32(), Is.EqualTo(43));
         Assert.That(h.RootElement.GetProperty("pim_kernels").GetInt32(), Is.Zero);
     }
 
