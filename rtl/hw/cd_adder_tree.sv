@@ -4,21 +4,24 @@
 module cd_adder_tree #(
   parameter int unsigned Leaves = 8
 ) (
+  input  logic                 en_i,   // low: output +0, adders idle (operand isolation)
   input  logic [Leaves*32-1:0] leaves_i,
   output logic [31:0]          sum_o
 );
   if (Leaves == 1) begin : g_leaf
-    assign sum_o = leaves_i;
+    assign sum_o = en_i ? leaves_i : 32'h0;
   end else begin : g_level
     logic [(Leaves/2)*32-1:0] pairs;
     for (genvar i = 0; i < Leaves / 2; i++) begin : g_add
       cd_fp32_add u_add (
+        .en_i,
         .a_i (leaves_i[(2*i)*32 +: 32]),
         .b_i (leaves_i[(2*i+1)*32 +: 32]),
         .s_o (pairs[i*32 +: 32])
       );
     end
     cd_adder_tree #(.Leaves(Leaves / 2)) u_next (
+      .en_i,
       .leaves_i (pairs),
       .sum_o    (sum_o)
     );

@@ -9,9 +9,9 @@ module cd_fp_units (
   output logic [31:0] recip_o,
   output logic [15:0] half_o
 );
-  cd_fp32_mul     u_mul   (.a_i, .b_i, .p_o (mul_o));
-  cd_fp32_add     u_add   (.a_i, .b_i, .s_o (add_o));
-  cd_fp32_exp     u_exp   (.x_i (a_i), .y_o (exp_o));
-  cd_fp32_recip   u_recip (.d_i (a_i), .y_o (recip_o));
-  cd_fp32_to_fp16 u_half  (.a_i, .h_o (half_o));
+  cd_fp32_mul     u_mul   (.en_i (1'b1), .a_i, .b_i, .p_o (mul_o));
+  cd_fp32_add     u_add   (.en_i (1'b1), .a_i, .b_i, .s_o (add_o));
+  cd_fp32_exp     u_exp   (.en_i (1'b1), .x_i (a_i), .y_o (exp_o));
+  cd_fp32_recip   u_recip (.en_i (1'b1), .d_i (a_i), .y_o (recip_o));
+  cd_fp32_to_fp16 u_half  (.en_i (1'b1), .a_i, .h_o (half_o));
 endmodule

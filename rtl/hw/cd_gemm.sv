@@ -150,6 +150,7 @@ module cd_gemm #(
       else               base[t] = acc_q[t];
     end
     cd_fp32_add u_acc (
+      .en_i (ctl_b_q.valid),   // the sum is used (registered, or a result) only with a valid beat
       .a_i (base[t]),
       .b_i (tree_q[t]),
       .s_o (acc_d[t])

@@ -8,5 +8,5 @@ module cd_mac_lane (
   output logic [31:0] sum_o
 );
   cd_fp16_mul u_mul (.a_i, .b_i, .p_o (prod_o));
-  cd_fp32_add u_add (.a_i (acc_i), .b_i (prod_o), .s_o (sum_o));
+  cd_fp32_add u_add (.en_i (1'b1), .a_i (acc_i), .b_i (prod_o), .s_o (sum_o));
 endmodule

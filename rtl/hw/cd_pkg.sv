@@ -205,4 +205,78 @@ package cd_pkg;
     lead_one64 = (v[63:32] != '0) ? {1'b1, lead_one32(v[63:32])} : {1'b0, lead_one32(v[31:0])};
   endfunction
 
+  // IEEE 754 binary32 multiplier, round to nearest even, with subnormals (cd_fp32_mul wraps this).
+  // shifted[47] is the hidden bit (zero for subnormals); the exponent field already encodes it.
+  function automatic logic [31:0] fp32_mul(logic [31:0] a, logic [31:0] b);
+    logic        sign, a_nan, b_nan, a_inf, b_inf, a_zero, b_zero;
+    logic [8:0]  xa, xb;
+    logic [47:0] prod, norm, shifted, smask;
+    logic [5:0]  lead;
+    logic signed [10:0] e;
+    logic [8:0]  rsh;
+    logic        guard, sticky, round_up;
+    logic [30:0] packed_res;
+    logic [7:0]  e_field;
+    sign   = a[31] ^ b[31];
+    a_nan  = (a[30:23] == 8'hff) && (a[22:0] != '0);
+    b_nan  = (b[30:23] == 8'hff) && (b[22:0] != '0);
+    a_inf  = (a[30:23] == 8'hff) && (a[22:0] == '0);
+    b_inf  = (b[30:23] == 8'hff) && (b[22:0] == '0);
+    a_zero = a[30:0] == '0;
+    b_zero = b[30:0] == '0;
+    xa     = (a[30:23] == '0) ? 9'd1 : {1'b0, a[30:23]};
+    xb     = (b[30:23] == '0) ? 9'd1 : {1'b0, b[30:23]};
+    prod   = {24'b0, a[30:23] != '0, a[22:0]} * {24'b0, b[30:23] != '0, b[22:0]};
+    // Binary search for the leading one: six steps where a loop over the 48 bits costs the simulator 48.
+    lead   = lead_one64({16'b0, prod});
+    // value = prod * 2^(xa + xb - 300) = 1.f * 2^(lead + xa + xb - 300); bias 127.
+    e      = 11'(lead) + 11'(xa) + 11'(xb) - 11'sd173;
+    norm   = prod << (6'd47 - lead);
+    // Results below the normal range shift right into a subnormal, keeping what falls off as sticky.
+    rsh     = (e < 1) ? ((e < -11'sd48) ? 9'd49 : 9'(11'sd1 - e)) : 9'd0;
+    smask   = (rsh >= 9'd48) ? '1 : ((48'd1 << rsh) - 48'd1);
+    shifted = (rsh >= 9'd48) ? '0 : (norm >> rsh);
+    e_field = (e < 1) ? 8'd0 : e[7:0];
+    guard   = shifted[23];
+    sticky  = (shifted[22:0] != '0) || ((norm & smask) != '0);
+    round_up   = guard & (sticky | shifted[24]);
+    packed_res = {e_field, shifted[46:24]} + {30'b0, round_up};
+    if (a_nan || b_nan || (a_inf && b_zero) || (b_inf && a_zero)) begin
+      fp32_mul = Fp32QNaN;
+    end else if (a_inf || b_inf) begin
+      fp32_mul = {sign, 8'hff, 23'b0};
+    end else if (a_zero || b_zero) begin
+      fp32_mul = {sign, 31'b0};
+    end else if (e >= 11'sd255) begin
+      fp32_mul = {sign, 8'hff, 23'b0};
+    end else begin
+      fp32_mul = {sign, packed_res};
+    end
+  endfunction
+
+  // binary32 -> binary16, round to nearest even, with binary16 subnormals, overflow to infinity, canonical NaN
+  // (cd_fp32_to_fp16 wraps this).
+  function automatic logic [15:0] fp32_to_fp16(logic [31:0] a);
+    logic signed [9:0] e;      // binary16 biased exponent before subnormal handling
+    logic [8:0]  rsh;
+    logic [24:0] sig, shifted, mask, gshift;
+    logic        guard, sticky, round_up;
+    logic [14:0] packed_res;
+    e        = $signed({2'b0, a[30:23]}) - 10'sd112;         // 127 - 15
+    sig      = {1'b0, a[30:23] != '0, a[22:0]};            // 24 significant bits at [23:0]
+    // Normal: keep 10 fraction bits (shift 13). Subnormal: shift 13 + (1 - e) more.
+    rsh      = (e >= 1) ? 9'd13 : ((e < -10'sd12) ? 9'd25 : 9'(10'sd14 - e));
+    mask     = (rsh >= 9'd25) ? '1 : ((25'd1 << rsh) - 25'd1);
+    shifted  = (rsh >= 9'd25) ? '0 : (sig >> rsh);
+    gshift   = sig >> (rsh - 9'd1);
+    guard    = (rsh >= 9'd26) ? 1'b0 : gshift[0];
+    sticky   = ((sig & (mask >> 1)) != '0);
+    round_up = guard & (sticky | shifted[0]);
+    packed_res = {(e >= 1) ? e[4:0] : 5'd0, shifted[9:0]} + {14'b0, round_up};
+    if ((a[30:23] == 8'hff) && (a[22:0] != '0)) fp32_to_fp16 = 16'h7E00;
+    else if (a[30:23] == 8'hff)                 fp32_to_fp16 = {a[31], 15'h7C00};
+    else if (e >= 10'sd31)                      fp32_to_fp16 = {a[31], 15'h7C00};
+    else                                        fp32_to_fp16 = {a[31], packed_res};
+  endfunction
+
 endpackage

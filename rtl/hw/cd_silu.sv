@@ -20,11 +20,13 @@ module cd_silu (
   logic [31:0] n_q, in_q, out_q, i_q, wi_q;
   logic [31:0] en, d, r, y;
 
-  cd_fp32_exp     u_exp (.x_i ({~rd_data_i[31], rd_data_i[30:0]}), .y_o (en));
-  cd_fp32_add     u_d   (.a_i (One), .b_i (en), .s_o (d));
-  cd_fp32_recip   u_r   (.d_i (d), .y_o (r));
-  cd_fp32_mul     u_y   (.a_i (rd_data_i), .b_i (r), .p_o (y));
-  cd_fp32_to_fp16 u_h   (.a_i (y), .h_o (wr_data_o));
+  // The units work only in the cycle the read data arrives, when the result is written (operand isolation:
+  // idle units do not switch, and the simulator skips their arithmetic).
+  cd_fp32_exp     u_exp (.en_i (pend_q), .x_i ({~rd_data_i[31], rd_data_i[30:0]}), .y_o (en));
+  cd_fp32_add     u_d   (.en_i (pend_q), .a_i (One), .b_i (en), .s_o (d));
+  cd_fp32_recip   u_r   (.en_i (pend_q), .d_i (d), .y_o (r));
+  cd_fp32_mul     u_y   (.en_i (pend_q), .a_i (rd_data_i), .b_i (r), .p_o (y));
+  cd_fp32_to_fp16 u_h   (.en_i (pend_q), .a_i (y), .h_o (wr_data_o));
 
   assign busy_o    = busy_q || pend_q;
   assign rd_o      = busy_q && i_q < n_q;

@@ -34,12 +34,18 @@ module cd_softmax #(
   logic [Lanes*32-1:0] ebuf [Rows];
   logic [Lanes*32-1:0] e_all, e_masked;
   logic        issue, last;
+  // Each group of units is enabled only in the cycles whose result is used (operand isolation: idle units do
+  // not switch, and the simulator skips their arithmetic): exp, tree and sum when read data arrives in the exp
+  // pass, the reciprocal in its state, the normalisers when they write.
+  logic        en_exp, en_recip;
 
   assign busy_o    = state_q != StIdle;
   assign issue     = (state_q == StMax || state_q == StExp) && i_q < len_q;
   assign rd_o      = issue;
   assign rd_addr_o = in_q + (row_q * len_q + i_q) * 4;
   assign last      = i_q >= len_q && !pend_q;
+  assign en_exp    = state_q == StExp && pend_q;
+  assign en_recip  = state_q == StRecip;
 
   // Order binary32 values as unsigned keys; NaN wins so that it propagates.
   // (Assigns the function name rather than using return: yosys 0.23 does not parse return.)
@@ -57,18 +63,18 @@ module cd_softmax #(
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
     logic [31:0] diff, prob;
-    cd_fp32_add u_diff (.a_i (rd_data_i[l*32 +: 32]), .b_i ({~max_q[31], max_q[30:0]}), .s_o (diff));
-    cd_fp32_exp u_exp  (.x_i (diff), .y_o (e_all[l*32 +: 32]));
+    cd_fp32_add u_diff (.en_i (en_exp), .a_i (rd_data_i[l*32 +: 32]), .b_i ({~max_q[31], max_q[30:0]}), .s_o (diff));
+    cd_fp32_exp u_exp  (.en_i (en_exp), .x_i (diff), .y_o (e_all[l*32 +: 32]));
     // Lanes past the row's end contribute +0, which leaves the sum of non-negative terms unchanged.
     assign e_masked[l*32 +: 32] = (pend_i_q + l < len_q) ? e_all[l*32 +: 32] : 32'h0;
-    cd_fp32_mul u_norm (.a_i (ebuf[RowW'(i_q / Lanes)][l*32 +: 32]), .b_i (recip_q), .p_o (prob));
-    cd_fp32_to_fp16 u_h (.a_i (prob), .h_o (wr_data_o[l*16 +: 16]));
+    cd_fp32_mul u_norm (.en_i (wr_o), .a_i (ebuf[RowW'(i_q / Lanes)][l*32 +: 32]), .b_i (recip_q), .p_o (prob));
+    cd_fp32_to_fp16 u_h (.en_i (wr_o), .a_i (prob), .h_o (wr_data_o[l*16 +: 16]));
     assign wr_mask_o[l] = i_q + l < len_q;
   end
 
-  cd_adder_tree #(.Leaves(Lanes)) u_tree (.leaves_i (e_masked), .sum_o (tree));
-  cd_fp32_add   u_sum   (.a_i (sum_q), .b_i (tree), .s_o (sum_d));
-  cd_fp32_recip u_recip (.d_i (sum_q), .y_o (recip_d));
+  cd_adder_tree #(.Leaves(Lanes)) u_tree (.en_i (en_exp), .leaves_i (e_masked), .sum_o (tree));
+  cd_fp32_add   u_sum   (.en_i (en_exp), .a_i (sum_q), .b_i (tree), .s_o (sum_d));
+  cd_fp32_recip u_recip (.en_i (en_recip), .d_i (sum_q), .y_o (recip_d));
 
   assign wr_o      = state_q == StNorm && i_q < len_q;
   assign wr_addr_o = out_q + (row_q * len_q + i_q) * 2;
