@@ -112,4 +112,22 @@ public class Fp16DotTests
             Assert.That(Fp16Dot.Sum([H(-0.0), 0, 0, 0], [H(1), 0, 0, 0]), Is.EqualTo(0u), "-0 + 0 = +0");
         });
     }
+    [Test]
+    public void OneProduct_IsTheMacLanesProduct()
+    {
+        // A beat whose other lanes are +0 * +0 returns its one product exactly (binary16 products fit binary32),
+        // so the GEMM lanes multiply as the MAC lane (cd_mac_lane) does; zero products differ only in the sign
+        // of the sum, which +0 lanes decide.
+        var rng = new Random(5);
+        var w = new ushort[8];
+        var x = new ushort[8];
+        for (int trial = 0; trial < 200_000; trial++)
+        {
+            w[3] = (ushort)rng.Next(0x10000);
+            x[3] = (ushort)rng.Next(0x10000);
+            uint mac = Fp16Mac.Mul(w[3], x[3]);
+            if ((mac & 0x7FFF_FFFF) == 0) continue;
+            Assert.That(Fp16Dot.Sum(w, x), Is.EqualTo(mac), $"0x{w[3]:X4} * 0x{x[3]:X4}");
+        }
+    }
 }
