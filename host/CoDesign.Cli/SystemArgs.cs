@@ -52,12 +52,7 @@ public sealed class SystemArgs
             "both" => Schema.V1.CoProcessing.Both,
             var v => throw new InputException($"--co-processing: '{v}' is not one of none, experts, attention, both"),
         },
-        p.GetValue(Placement)!.ToLowerInvariant() switch
-        {
-            "min-time" => PlacementPolicy.MinTime,
-            "paper" => PlacementPolicy.Paper,
-            var v => throw new InputException($"--placement: '{v}' is not one of min-time, paper"),
-        });
+        PlacementPolicies.Parse(p.GetValue(Placement)!));
 
     public Schema.V1.Program Compile(ParseResult p) =>
         ProgramCompiler.Compile(ResolveModel(p), ResolveHardware(p), ResolveSystem(p));

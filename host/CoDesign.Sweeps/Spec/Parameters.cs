@@ -29,7 +29,7 @@ public static class Parameters
         new("routing", ParamType.Text),
         new("co_processing", ParamType.Text, ["none", "experts", "attention", "both"]),
         new("moe_parallelism", ParamType.Text, ["ep", "tp"]),
-        new("placement", ParamType.Text, ["min-time", "paper"]),
+        new("placement", ParamType.Text, PlacementPolicies.Names),
         new("seed", ParamType.Integer),
         new("logic_pim_bandwidth_multiple", ParamType.Number, Hardware: true, Min: double.Epsilon),
         new("logic_pim_op_b", ParamType.Number, Hardware: true, Min: double.Epsilon),

@@ -38,7 +38,7 @@ public static class PointSettings
             "both" => CoProcessing.Both,
             _ => CoProcessing.Unspecified,
         },
-        p.Text("placement") == "paper" ? PlacementPolicy.Paper : PlacementPolicy.MinTime);
+        PlacementPolicies.Parse(p.Text("placement") ?? PlacementPolicy.MinTime.Name(), "placement"));
 
     /// <summary>Everything that decides the compiled Program; points that share it share one compilation.</summary>
     public static string CompileKey(SweepPoint p)

@@ -144,16 +144,9 @@ public sealed class DuplexPlan
             ExpertSpace = [.. p.ExpertSpace.Select(s => (int)s)],
             PimKernels = p.PimKernels,
             Program = p,
-            Source = $"program for {p.Hardware.Name} (placement {PolicyName(p.System.Placement)}, co-processing {co}, {p.BankBundleSpaces} bank-bundle spaces)",
+            Source = $"program for {p.Hardware.Name} (placement {p.System.Placement.Name()}, co-processing {co}, {p.BankBundleSpaces} bank-bundle spaces)",
         };
     }
-
-    static string PolicyName(PlacementPolicy p) => p switch
-    {
-        PlacementPolicy.Paper => "paper",
-        PlacementPolicy.MinTime => "min-time",
-        _ => p.ToString(),
-    };
 
     /// <summary>
     /// A plan without a compiled Program: expert times from the machine model's roofline for the model's expert

@@ -114,12 +114,7 @@ public sealed class TensorRunInputs
         var v = p.GetValue(CoProcessing)!;
         if (!Enum.TryParse<CoProcessing>(v, ignoreCase: true, out var co) || co == Schema.V1.CoProcessing.Unspecified || !Enum.IsDefined(co))
             throw new InputException($"--co-processing: '{v}' is not one of none, experts, attention, both");
-        var placement = p.GetValue(Placement)!.ToLowerInvariant() switch
-        {
-            "min-time" => PlacementPolicy.MinTime,
-            "paper" => PlacementPolicy.Paper,
-            var pv => throw new InputException($"--placement: '{pv}' is not one of min-time, paper"),
-        };
+        var placement = PlacementPolicies.Parse(p.GetValue(Placement)!);
         var program = ProgramCompiler.Compile(w.Config, HardwareFile.Resolve(p.GetValue(Hardware)!), new SystemOptions(CoProcessing: co, Placement: placement));
         return new EngineOptions { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(program) };
     }
