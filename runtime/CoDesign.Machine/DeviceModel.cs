@@ -35,7 +35,7 @@ public sealed class DeviceModel
     /// <summary>
     /// The Op/B below which the PIM beats the host on a memory-streaming operator:
     /// PIM compute-bound time F/P_pim equals host memory-bound time B/BW_host at F/B = P_pim / BW_host
-    /// (duplex-spec.md §3: 4 x 8 = 32 for Duplex).
+    /// (docs/reference/duplex-spec.md §3: 4 x 8 = 32 for Duplex).
     /// </summary>
     public double CrossoverOpPerByte(DataType computeType) =>
         Pim is null ? 0 : Pim.FlopsPerSecond(computeType) / Host.BytesPerSecond;

@@ -20,7 +20,7 @@ public static class LowerToPim
 {
     /// <summary>
     /// The lane count of the published Logic-PIM GEMM module (512 FP16 MACs as 8 tokens x 64 lanes,
-    /// duplex-spec.md §2). Every k is padded to it, which any smaller power-of-two configuration also divides;
+    /// docs/reference/duplex-spec.md §2). Every k is padded to it, which any smaller power-of-two configuration also divides;
     /// padding columns are zeros, which add exact zeros to every dot product.
     /// </summary>
     public const uint KMultiple = 64;

@@ -33,7 +33,7 @@ public static class ProgramCompiler
         MemoryPlanner.Plan(p);
 
         // Device memory is split into spaces by bank-bundle index; expert weights go round-robin over them
-        // (duplex-spec.md §3). Experts in one space must run on the same processor.
+        // (docs/reference/duplex-spec.md §3). Experts in one space must run on the same processor.
         p.BankBundleSpaces = hw.Memory.BankBundlesPerPseudoChannel > 0 ? hw.Memory.BankBundlesPerPseudoChannel : 1;
         for (uint e = 0; e < p.LocalExperts; e++) p.ExpertSpace.Add(e % p.BankBundleSpaces);
 

@@ -111,7 +111,7 @@ public sealed class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         yield return Norm(OpNames.NormFfn);
         yield return new OpTemplate
         {
-            // The gate is a skinny GEMM followed by top-k; Duplex keeps both on the xPU (duplex-spec.md §3).
+            // The gate is a skinny GEMM followed by top-k; Duplex keeps both on the xPU (docs/reference/duplex-spec.md §3).
             Name = OpNames.Router, Kind = OpKind.Router, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Moe, Elementwise = true,
             Flops = Aff.Of((Tokens, 2 * _h * e)),
             WeightBytes = Aff.Of((One, _h * e * _w)),

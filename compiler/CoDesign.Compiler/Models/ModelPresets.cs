@@ -6,7 +6,7 @@ namespace CoDesign.Compiler.Models;
 
 /// <summary>
 /// Built-in models with the values of the Duplex evaluation (Yun et al., MICRO 2024, Table of models;
-/// ../shared/reference/duplex-spec.md §5 [T]). All FP16, head dim 128 [T].
+/// docs/reference/duplex-spec.md §5 [T]). All FP16, head dim 128 [T].
 /// </summary>
 public static class ModelPresets
 {
@@ -62,7 +62,7 @@ public static class ModelPresets
             KvCacheType = DataType.Fp16,
             RopeTheta = ropeTheta,
             NormEps = 1e-5,
-            Source = "preset: Duplex (MICRO 2024) evaluated models, duplex-spec.md §5 [T]",
+            Source = "preset: Duplex (MICRO 2024) evaluated models, docs/reference/duplex-spec.md §5 [T]",
         };
         // GLaM alternates dense and MoE blocks; the MoE ones are the odd-numbered blocks.
         for (uint i = 0; i < layers; i++) m.MoeLayers.Add(experts > 0 && (i + 1) % moeEvery == 0);

@@ -5,7 +5,7 @@ using CoDesign.Schema.V1;
 namespace CoDesign.Compiler.Planning;
 
 /// <summary>
-/// The offline lookup table of Duplex's expert co-processing (duplex-spec.md §3): seconds for one local expert
+/// The offline lookup table of Duplex's expert co-processing (docs/reference/duplex-spec.md §3): seconds for one local expert
 /// receiving t tokens on each processor, built once per model x hardware x system.
 /// </summary>
 public static class ExpertTableBuilder

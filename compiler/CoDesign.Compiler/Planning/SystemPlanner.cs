@@ -4,7 +4,7 @@ using CoDesign.Schema.V1;
 namespace CoDesign.Compiler.Planning;
 
 /// <summary>
-/// Parallelism as in the Duplex evaluation (duplex-spec.md §5, DeepSpeed-MoE style): non-MoE layers
+/// Parallelism as in the Duplex evaluation (docs/reference/duplex-spec.md §5, DeepSpeed-MoE style): non-MoE layers
 /// tensor-parallel within a node and data-parallel across nodes; MoE expert-parallel (one expert per device,
 /// experts tensor-parallel when devices exceed experts) or, for +ET, tensor-parallel within a node and
 /// expert-parallel across nodes.

@@ -7,7 +7,7 @@ namespace CoDesign.Schema.Hardware;
 /// Built-in devices. Tags: [T] stated in Yun et al., "Duplex", MICRO 2024 (arXiv 2409.01141);
 /// [C] constants of the authors' simulator (scale-snu/LLMSimulator, 2025); [I] derived here;
 /// [D] vendor data sheet; [M] measured here (the command and date are next to the value).
-/// See ../shared/reference/duplex-spec.md §2.
+/// See docs/reference/duplex-spec.md §2.
 /// </summary>
 public static class HardwarePresets
 {

@@ -3,7 +3,7 @@ using CoDesign.Sweeps.Spec;
 namespace CoDesign.Sweeps.Studies;
 
 /// <summary>
-/// The evaluation grid of Yun et al., "Duplex", MICRO 2024 (../shared/reference/duplex-spec.md §5) [T]:
+/// The evaluation grid of Yun et al., "Duplex", MICRO 2024 (docs/reference/duplex-spec.md §5) [T]:
 /// Mixtral, OPT and Llama3 on 1 node x 4 devices, GLaM on 1 x 8, Grok-1 on 2 x 8; batch 32/64/128 x
 /// (L_in, L_out) in {(256,256), (1024,1024), (4096,4096)} (GLaM 512, 1024, 2048); systems GPU, 2xGPU (twice the
 /// devices), Duplex, Duplex+PE (co-processing), Duplex+PE+ET (+ tensor-parallel MoE, MoE models only), each

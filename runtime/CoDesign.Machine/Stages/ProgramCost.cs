@@ -4,7 +4,7 @@ using CoDesign.Schema.V1;
 namespace CoDesign.Machine.Stages;
 
 /// <summary>
-/// Costs a Program's operators for a stage on one device: placement (duplex-spec.md §3), time and energy.
+/// Costs a Program's operators for a stage on one device: placement (docs/reference/duplex-spec.md §3), time and energy.
 /// Shared by the compiler's analysis and the analytic backend so both always agree.
 /// </summary>
 public sealed class ProgramCost

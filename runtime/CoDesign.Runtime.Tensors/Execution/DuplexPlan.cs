@@ -10,7 +10,7 @@ namespace CoDesign.Runtime.Tensors.Execution;
 /// which co-processing is on, where each operator runs for a given stage (the Program's placement policy,
 /// evaluated by the machine model's <see cref="ProgramCost"/> at the stage's shape, as the analytic backend and
 /// `codesign analyze` do), how long one expert takes with t tokens on each processor (the Program's offline
-/// expert-latency table, duplex-spec.md §3) and which bank-bundle space each expert's weights live in
+/// expert-latency table, docs/reference/duplex-spec.md §3) and which bank-bundle space each expert's weights live in
 /// (experts sharing a space must run on the same processor).
 /// </summary>
 public sealed class DuplexPlan
@@ -25,7 +25,7 @@ public sealed class DuplexPlan
     /// <summary>The Program's Logic-PIM kernels (pim.proto), which a PIM backend that executes instruction streams runs; null without a Program.</summary>
     public PimKernels? PimKernels { get; init; }
     /// <summary>
-    /// The compiled Program whose placement the engine follows; null (a roofline plan) applies the duplex-spec.md
+    /// The compiled Program whose placement the engine follows; null (a roofline plan) applies the docs/reference/duplex-spec.md
     /// §3 rule: decode attention on PIM, experts on PIM in decode-only stages, everything else on the xPU.
     /// </summary>
     public Program? Program { get; init; }
@@ -162,7 +162,7 @@ public sealed class DuplexPlan
             CoExperts = coExperts && device.Pim is not null,
             CoAttention = coAttention && device.Pim is not null,
             ExpertSeconds = [Row(device.Host), Row(device.Pim ?? device.Host)],
-            Source = $"roofline of {device.Hardware.Name} (placement: duplex-spec.md §3)",
+            Source = $"roofline of {device.Hardware.Name} (placement: docs/reference/duplex-spec.md §3)",
         };
     }
 }

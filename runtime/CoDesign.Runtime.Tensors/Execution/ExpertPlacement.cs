@@ -1,7 +1,7 @@
 namespace CoDesign.Runtime.Tensors.Execution;
 
 /// <summary>
-/// Which processor runs each expert of a MoE layer (duplex-spec.md §3).
+/// Which processor runs each expert of a MoE layer (docs/reference/duplex-spec.md §3).
 /// Plain Duplex: all experts on Logic-PIM in decode-only stages, on the xPU in mixed stages.
 /// Expert co-processing: start with every expert on the xPU, then move experts with the fewest tokens to
 /// Logic-PIM one at a time while max(xPU time, PIM time) falls; both then run concurrently. Experts that share a

@@ -13,7 +13,7 @@ namespace CoDesign.Runtime.Tensors.Execution;
 /// request allocated on admission and freed on completion, greedy decoding, and the plan's placement: each
 /// stage, every projection, attention phase, FFN and the LM head goes to the backend of the processor the
 /// compiled Program places it on for that stage's shape (<see cref="DuplexPlan.Place"/>; without a Program the
-/// duplex-spec.md §3 rule), routed experts as <see cref="DuplexPlan.ExpertsOnPim"/> or the co-processing split
+/// docs/reference/duplex-spec.md §3 rule), routed experts as <see cref="DuplexPlan.ExpertsOnPim"/> or the co-processing split
 /// say, and norms, RoPE and the router on the xPU backend. With co-processing the two sides run concurrently.
 /// </summary>
 public sealed class InferenceEngine

@@ -54,7 +54,7 @@ public static class Tolerances
     /// one token's path (every layer's operators, then the final norm and the LM head) add up. An operator kind
     /// that ran on the PIM side at least once (<paramref name="onPim"/>: the placement may differ from stage to
     /// stage) takes the coarser of the two precisions; the rest take the xPU's. Without <paramref name="onPim"/>,
-    /// the duplex-spec.md §3 split: attention and expert FFNs on either side.
+    /// the docs/reference/duplex-spec.md §3 split: attention and expert FFNs on either side.
     /// </summary>
     public static double Logits(ModelConfig c, int maxContext, Precision xpu, Precision? pim = null, Func<OpKind, bool>? onPim = null) =>
         Logits(c, maxContext, _ => xpu, _ => pim ?? xpu, onPim);

@@ -8,7 +8,7 @@ namespace CoDesign.Runtime.Backends;
 /// <summary>
 /// The analytic backend: the time and energy of a whole stage on the system, from the Program and the one
 /// machine model. Each distinct layer shape is evaluated once per stage; only the experts, whose tokens are
-/// drawn per MoE layer, are evaluated per layer. Layer order follows duplex-spec.md §3: QKV → prefill
+/// drawn per MoE layer, are evaluated per layer. Layer order follows docs/reference/duplex-spec.md §3: QKV → prefill
 /// attention ∥ decode attention → projection, gate → experts split xPU ∥ PIM → next layer.
 /// </summary>
 public sealed partial class AnalyticBackend

@@ -1,7 +1,7 @@
 namespace CoDesign.Runtime.Backends;
 
 /// <summary>
-/// Expert co-processing (duplex-spec.md §3): after gating, split one device's experts between the xPU and the
+/// Expert co-processing (docs/reference/duplex-spec.md §3): after gating, split one device's experts between the xPU and the
 /// PIM so that max(xPU time, PIM time) is least. Experts sharing a bank-bundle memory space move together.
 /// With at most a handful of spaces every assignment is enumerated, which is exact and includes the paper's
 /// greedy (move the least-loaded experts to the PIM while the maximum falls).

@@ -6,7 +6,7 @@ namespace CoDesign.Runtime.Serving;
 /// <summary>
 /// Draws how many token-expert pairs each expert receives in one MoE layer of one stage, as a multinomial
 /// over experts (not per token), so a stage costs O(experts) draws whatever its batch.
-/// Uniform top-k (the Duplex default, duplex-spec.md §4) or Zipf-skewed with a fixed hot-expert order per layer.
+/// Uniform top-k (the Duplex default, docs/reference/duplex-spec.md §4) or Zipf-skewed with a fixed hot-expert order per layer.
 /// </summary>
 public sealed class ExpertRouting
 {

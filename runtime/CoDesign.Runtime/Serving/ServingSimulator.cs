@@ -7,7 +7,7 @@ namespace CoDesign.Runtime.Serving;
 
 /// <summary>
 /// Serves a workload on a compiled system stage by stage (continuous batching at iteration level,
-/// duplex-spec.md §4) and costs every stage with the analytic backend. One data-parallel replica is
+/// docs/reference/duplex-spec.md §4) and costs every stage with the analytic backend. One data-parallel replica is
 /// simulated; replicas are identical, so throughput scales by the replica count.
 /// Deterministic: the same Program, options and seed give the same result, bit for bit.
 /// </summary>

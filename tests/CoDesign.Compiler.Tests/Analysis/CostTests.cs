@@ -5,7 +5,7 @@ using static CoDesign.Compiler.Tests.Analysis.Stages;
 
 namespace CoDesign.Compiler.Tests.Analysis;
 
-/// <summary>Times and energies of analysed operators, from the Duplex constants (duplex-spec.md §2).</summary>
+/// <summary>Times and energies of analysed operators, from the Duplex constants (docs/reference/duplex-spec.md §2).</summary>
 public class CostTests
 {
     const double Hbm = 3.352e12;                 // xPU bandwidth, B/s [C]

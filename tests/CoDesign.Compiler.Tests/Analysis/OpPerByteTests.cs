@@ -7,7 +7,7 @@ using static CoDesign.Compiler.Tests.Analysis.Stages;
 namespace CoDesign.Compiler.Tests.Analysis;
 
 /// <summary>
-/// The arithmetic intensities Duplex is built on (duplex-spec.md §1): decode attention ≈ GQA group size, an expert
+/// The arithmetic intensities Duplex is built on (docs/reference/duplex-spec.md §1): decode attention ≈ GQA group size, an expert
 /// ≈ the tokens routed to it, a projection ≈ the tokens in the stage. Expectations come from the model dimensions.
 /// </summary>
 public class OpPerByteTests

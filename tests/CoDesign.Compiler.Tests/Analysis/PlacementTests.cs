@@ -9,7 +9,7 @@ using static CoDesign.Compiler.Tests.Analysis.Stages;
 namespace CoDesign.Compiler.Tests.Analysis;
 
 /// <summary>
-/// Placement (duplex-spec.md §3). Min-time: the PIM wins a memory-streaming operator exactly when its Op/B is
+/// Placement (docs/reference/duplex-spec.md §3). Min-time: the PIM wins a memory-streaming operator exactly when its Op/B is
 /// below crossover = PIM peak FLOP/s / xPU bandwidth. Paper: PIM runs MoE in decode-only stages and decode attention.
 /// </summary>
 public class PlacementTests
@@ -212,7 +212,7 @@ public class PlacementTests
         }
     }
 
-    // Paper policy (duplex-spec.md §3).
+    // Paper policy (docs/reference/duplex-spec.md §3).
     [Test]
     public void PaperPolicy_DecodeOnlyStage_PutsExpertsAndDecodeAttentionOnPim()
     {

@@ -36,7 +36,7 @@ public class HardwarePresetsTests
         }
     }
 
-    // The PIM beats the xPU below Op/B = PIM bandwidth multiple x PIM peak Op/B (duplex-spec.md §3).
+    // The PIM beats the xPU below Op/B = PIM bandwidth multiple x PIM peak Op/B (docs/reference/duplex-spec.md §3).
     [TestCase("duplex", 4 * 8.0)]
     [TestCase("bankgroup-pim", 4 * 8.0)]
     [TestCase("bank-pim", 16 * 1.0)]

@@ -6,13 +6,13 @@ using CoDesign.Schema.V1;
 
 namespace CoDesign.Compiler.Tests.Models;
 
-/// <summary>The five models of the Duplex evaluation (duplex-spec.md §5) and the tiny real-tensor models.</summary>
+/// <summary>The five models of the Duplex evaluation (docs/reference/duplex-spec.md §5) and the tiny real-tensor models.</summary>
 public class ModelPresetsTests
 {
     static ModelConfig Preset(string name) =>
         ModelPresets.TryGet(name, out var m) ? m : throw new AssertionException($"preset {name} is missing");
 
-    // Paper parameter counts (duplex-spec.md §5; Mixtral 46.7B and Llama 3 70.6B from the model cards).
+    // Paper parameter counts (docs/reference/duplex-spec.md §5; Mixtral 46.7B and Llama 3 70.6B from the model cards).
     [TestCase("mixtral-8x7b", 46.7)]
     [TestCase("grok-1", 314.0)]
     [TestCase("opt-66b", 66.0)]
@@ -23,7 +23,7 @@ public class ModelPresetsTests
         Assert.That(ModelStats.TotalParams(Preset(name)) / 1e9, Is.EqualTo(billions).Within(1).Percent);
     }
 
-    // layers, hidden, intermediate, heads, kv heads, experts, top-k, vocab (duplex-spec.md §5 table)
+    // layers, hidden, intermediate, heads, kv heads, experts, top-k, vocab (docs/reference/duplex-spec.md §5 table)
     [TestCase("mixtral-8x7b", 32u, 4096u, 14336u, 32u, 8u, 8u, 2u, 32000u)]
     [TestCase("glam-143b", 32u, 4096u, 16384u, 32u, 32u, 64u, 2u, 256000u)]
     [TestCase("grok-1", 64u, 6144u, 32768u, 48u, 8u, 8u, 2u, 131072u)]

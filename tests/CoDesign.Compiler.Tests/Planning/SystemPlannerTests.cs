@@ -6,7 +6,7 @@ using CoDesign.Schema.V1;
 
 namespace CoDesign.Compiler.Tests.Planning;
 
-/// <summary>Parallelism of the Duplex evaluation (duplex-spec.md §5): TP within a node, DP across, MoE expert-parallel.</summary>
+/// <summary>Parallelism of the Duplex evaluation (docs/reference/duplex-spec.md §5): TP within a node, DP across, MoE expert-parallel.</summary>
 public class SystemPlannerTests
 {
     static SystemConfig Plan(string model, int devices, MoeParallelism moe = MoeParallelism.Ep, string hw = "duplex") =>

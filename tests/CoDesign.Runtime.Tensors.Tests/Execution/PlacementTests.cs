@@ -12,7 +12,7 @@ namespace CoDesign.Runtime.Tensors.Tests.Execution;
 
 /// <summary>
 /// The engine runs each operator on the backend of the processor the compiled Program places it on, for the
-/// stage's shape: min-time (the compiler's default), paper (duplex-spec.md §3), and a device whose Logic-PIM is
+/// stage's shape: min-time (the compiler's default), paper (docs/reference/duplex-spec.md §3), and a device whose Logic-PIM is
 /// too slow for anything, where min-time keeps even decode attention and the experts on the xPU.
 /// </summary>
 public class PlacementTests
