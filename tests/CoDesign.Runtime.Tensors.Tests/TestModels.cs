@@ -1,11 +1,13 @@
 using CoDesign.Compiler.Models;
-using CoDesign.Machine;
+using CoDesign.Compiler.Emit;
+using CoDesign.Compiler.Planning;
 using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Numerics;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema.Hardware;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Tests;
 
@@ -32,11 +34,12 @@ public static class TestModels
         _ => TinyDense,
     };
 
-    /// <summary>Engine options with a roofline plan for the duplex preset (the CLI tests cover plans from compiled Programs).</summary>
+    /// <summary>Engine options from a Program compiled for one duplex device with the §3 (paper) placement.</summary>
     public static EngineOptions Options(bool coProcessing = true, int maxBatch = 2, ModelWeights? model = null) => new()
     {
         MaxBatch = maxBatch,
-        Plan = DuplexPlan.Roofline((model ?? TinyMoe).Config, new DeviceModel(HardwarePresets.Get("duplex")), coProcessing, coProcessing),
+        Plan = DuplexPlan.FromProgram(ProgramCompiler.Compile((model ?? TinyMoe).Config, HardwarePresets.Get("duplex"),
+            new SystemOptions(CoProcessing: coProcessing ? CoProcessing.Both : CoProcessing.None, Placement: PlacementPolicy.Paper))),
     };
 
     static readonly Dictionary<string, EngineResult> _referenceRuns = [];

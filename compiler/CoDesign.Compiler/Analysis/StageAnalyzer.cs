@@ -1,4 +1,5 @@
 using CoDesign.Machine;
+using CoDesign.Machine.Decisions;
 using CoDesign.Machine.Stages;
 using CoDesign.Schema;
 using CoDesign.Schema.V1;
@@ -17,7 +18,8 @@ public static class StageAnalyzer
         if (shape.IsEmpty) throw new InputException("the stage is empty: give --decode and/or --prefill");
         if (expertTokens is not null && expertTokens.Count != p.LocalExperts)
             throw new InputException($"--expert-tokens lists {expertTokens.Count} experts but each device holds {p.LocalExperts}");
-        var cost = new ProgramCost(p);
+        var decide = new StageDecisions(p);
+        var cost = decide.Cost;
         var rows = new List<OpAnalysis>();
         bool decodeOnly = shape.IsDecodeOnly;
         var x = shape.Features;
@@ -28,13 +30,13 @@ public static class StageAnalyzer
             var fused = new Dictionary<OpPhase, Placement>();
             foreach (var op in kind.Ops)
             {
-                var row = AnalyzeOp(cost, op, x, layers, kind.Layers.Count, decodeOnly, fused, expertTokens);
+                var row = AnalyzeOp(decide, op, x, layers, kind.Layers.Count, decodeOnly, fused, expertTokens);
                 if (row is not null) rows.Add(row);
             }
         }
         var headFused = new Dictionary<OpPhase, Placement>();
         foreach (var op in p.HeadOps)
-            if (AnalyzeOp(cost, op, x, "head", 1, decodeOnly, headFused, null) is { } row) rows.Add(row);
+            if (AnalyzeOp(decide, op, x, "head", 1, decodeOnly, headFused, null) is { } row) rows.Add(row);
 
         var byProc = rows.GroupBy(r => r.Processor).ToDictionary(g => g.Key, g => g.Sum(r => r.TotalTimeS));
         double total = rows.Sum(r => r.TotalTimeS);
@@ -45,9 +47,10 @@ public static class StageAnalyzer
             shape.Tokens, cost.Crossover, rows, total, byProc, byKind, rows.Sum(r => r.EnergyJ * r.LayerCount));
     }
 
-    static OpAnalysis? AnalyzeOp(ProgramCost cost, OpTemplate op, double[] x, string layers, int count, bool decodeOnly,
+    static OpAnalysis? AnalyzeOp(StageDecisions decide, OpTemplate op, double[] x, string layers, int count, bool decodeOnly,
         Dictionary<OpPhase, Placement> fused, IReadOnlyList<double>? expertTokens)
     {
+        var cost = decide.Cost;
         var counts = op.Kind != OpKind.Expert ? AffineEval.Counts(op, x)
             : expertTokens is not null ? expertTokens.Aggregate(default(OpCounts), (acc, t) => acc + AffineEval.ExpertCounts(op, t))
             : ExpectedExperts(cost.Program, op, x);
@@ -55,14 +58,14 @@ public static class StageAnalyzer
         {
             double bytes = AffineEval.Eval(op.CommBytes, x);
             if (bytes <= 0) return null;
-            var place = cost.Place(op, counts, decodeOnly);
+            var place = decide.Place(op, counts, decodeOnly);
             double t = cost.CollectiveSeconds(op, bytes);
             return new OpAnalysis(layers, count, op.Name, op.Kind, counts, bytes, place.Where, null, t,
                 new Dictionary<string, double> { ["link"] = t }, cost.CollectiveJoules(op, bytes), place.Reason);
         }
         if (counts.Flops <= 0 && counts.Bytes <= 0) return null;   // e.g. prefill attention in a decode-only stage
         fused.TryGetValue(op.Phase, out var score);
-        var placement = cost.Place(op, counts, decodeOnly, op.Kind == OpKind.AttentionSoftmax && fused.ContainsKey(op.Phase) ? score : null);
+        var placement = decide.Place(op, counts, decodeOnly, op.Kind == OpKind.AttentionSoftmax && fused.ContainsKey(op.Phase) ? score.Processor : null);
         if (op.Kind == OpKind.AttentionScore) fused[op.Phase] = placement;
         var proc = placement.Processor!;
         var times = cost.Device.Processors.ToDictionary(pr => pr.Name, pr => pr.Seconds(counts, cost.ComputeType));

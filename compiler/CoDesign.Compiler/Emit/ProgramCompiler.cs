@@ -2,13 +2,14 @@ using CoDesign.Compiler.Graph;
 using CoDesign.Compiler.Planning;
 using CoDesign.Machine.Stages;
 using CoDesign.Schema.Hardware;
+using CoDesign.Schema.Programs;
 using CoDesign.Schema.V1;
 
 namespace CoDesign.Compiler.Emit;
 
 /// <summary>
 /// The compiler pipeline, top to bottom: plan the system, build each layer shape's operators, plan memory
-/// (fails if the model does not fit), place expert weights in bank-bundle spaces, lower the PIM-placeable operators to Logic-PIM kernels, build the expert table.
+/// (fails if the model does not fit), place expert weights in bank-bundle spaces, lower the PIM-placeable operators to Logic-PIM kernels, build the expert table, seal (format version and content hash).
 /// </summary>
 public static class ProgramCompiler
 {
@@ -39,6 +40,6 @@ public static class ProgramCompiler
 
         if (LowerToPim.Lower(p) is { } kernels) p.PimKernels = kernels;
         if (ExpertTableBuilder.Build(p, new ProgramCost(p)) is { } table) p.ExpertTable = table;
-        return p;
+        return ProgramFile.Seal(p);
     }
 }

@@ -1,4 +1,5 @@
 using CoDesign.Schema;
+using CoDesign.Sweeps.Options;
 
 namespace CoDesign.Sweeps.Spec;
 
@@ -25,11 +26,11 @@ public static class Parameters
         new("input_len", ParamType.Integer, Min: 1),
         new("output_len", ParamType.Integer, Min: 1),
         new("length_std", ParamType.Number),
-        new("scheduler", ParamType.Text, ["mixed", "prefill-first", "chunked"]),
+        new("scheduler", ParamType.Text, SystemOptionTables.Scheduler.Names),
         new("routing", ParamType.Text),
-        new("co_processing", ParamType.Text, ["none", "experts", "attention", "both"]),
-        new("moe_parallelism", ParamType.Text, ["ep", "tp"]),
-        new("placement", ParamType.Text, PlacementPolicies.Names),
+        new("co_processing", ParamType.Text, SystemOptionTables.CoProcessing.Names),
+        new("moe_parallelism", ParamType.Text, SystemOptionTables.MoeParallelism.Names),
+        new("placement", ParamType.Text, SystemOptionTables.Placement.Names),
         new("seed", ParamType.Integer),
         new("logic_pim_bandwidth_multiple", ParamType.Number, Hardware: true, Min: double.Epsilon),
         new("logic_pim_op_b", ParamType.Number, Hardware: true, Min: double.Epsilon),

@@ -5,12 +5,13 @@ using CoDesign.Runtime.Serving;
 using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
+using CoDesign.Sweeps.Options;
 
 namespace CoDesign.Sweeps.Spec;
 
 /// <summary>
 /// What a point means for the compiler and the simulator. Defaults are those of the CLI: hardware duplex,
-/// 1 device, EP MoE, co-processing by hardware, min-time placement, the simulator's workload defaults, seed 1.
+/// 1 device, and the defaults of <see cref="SystemOptionTables"/>, the simulator's workload defaults, seed 1.
 /// </summary>
 public static class PointSettings
 {
@@ -27,18 +28,14 @@ public static class PointSettings
 
     public static Hardware ResolveHardware(SweepPoint p) => HardwareTweaks.Apply(HardwareFile.Resolve(HardwareSource(p)), p);
 
+    /// <summary>The point's system; a missing option takes the table's default, an unknown name is refused.</summary>
     public static SystemOptions ResolveSystem(SweepPoint p) => new(
         Devices(p),
-        p.Text("moe_parallelism") == "tp" ? MoeParallelism.Tp : MoeParallelism.Ep,
-        p.Text("co_processing") switch
-        {
-            "none" => CoProcessing.None,
-            "experts" => CoProcessing.Experts,
-            "attention" => CoProcessing.Attention,
-            "both" => CoProcessing.Both,
-            _ => CoProcessing.Unspecified,
-        },
-        PlacementPolicies.Parse(p.Text("placement") ?? PlacementPolicy.MinTime.Name(), "placement"));
+        Choose(SystemOptionTables.MoeParallelism, p),
+        Choose(SystemOptionTables.CoProcessing, p),
+        Choose(SystemOptionTables.Placement, p));
+
+    static T Choose<T>(OptionTable<T> table, SweepPoint p) where T : notnull => table.Parse(p.Text(table.Key), table.Key);
 
     /// <summary>Everything that decides the compiled Program; points that share it share one compilation.</summary>
     public static string CompileKey(SweepPoint p)
@@ -58,12 +55,7 @@ public static class PointSettings
         {
             Requests = p.Integer("requests") is { } r ? checked((int)r) : null,
             LengthStd = p.Number("length_std") ?? 0,
-            Scheduler = p.Text("scheduler") switch
-            {
-                "prefill-first" => SchedulerKind.PrefillFirst,
-                "chunked" => SchedulerKind.Chunked,
-                _ => SchedulerKind.Mixed,
-            },
+            Scheduler = Choose(SystemOptionTables.Scheduler, p),
             Seed = Seed(p),
         };
         if (p.Integer("input_len") is { } lin) w = w with { InputLen = checked((int)lin) };

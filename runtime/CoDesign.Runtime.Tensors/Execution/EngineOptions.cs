@@ -12,4 +12,6 @@ public sealed class EngineOptions
     /// placed on PIM (decode); off: one after the other.
     /// </summary>
     public required DuplexPlan Plan { get; init; }
+    /// <summary>When set, the engine records every stage's decisions here.</summary>
+    public DecisionLog? Decisions { get; init; }
 }

@@ -12,9 +12,9 @@ namespace CoDesign.Runtime.Tensors.Execution;
 /// frees; a joining request's whole prompt is prefilled in its first stage, a "mixed" stage), a KV cache per
 /// request allocated on admission and freed on completion, greedy decoding, and the plan's placement: each
 /// stage, every projection, attention phase, FFN and the LM head goes to the backend of the processor the
-/// compiled Program places it on for that stage's shape (<see cref="DuplexPlan.Place"/>; without a Program the
-/// docs/reference/duplex-spec.md §3 rule), routed experts as <see cref="DuplexPlan.ExpertsOnPim"/> or the co-processing split
-/// say, and norms, RoPE and the router on the xPU backend. With co-processing the two sides run concurrently.
+/// compiled Program places it on for that stage's shape (<see cref="DuplexPlan.Place"/>, the machine model's
+/// decision layer, docs/reference/duplex-spec.md §3), routed experts as <see cref="DuplexPlan.ExpertsOnPim"/> says, and norms,
+/// RoPE and the router on the xPU backend. With co-processing the two sides run concurrently.
 /// </summary>
 public sealed class InferenceEngine
 {
@@ -153,6 +153,7 @@ public sealed class InferenceEngine
             if (g.Prefill) shape.AddPrefill(g.Rows, g.Seq.Cache.Length);
             else shape.AddDecode(g.Seq.Cache.Length + 1);
         var place = _o.Plan.Place(shape, _w.Layers.Length);
+        _o.Decisions?.Stage(shape, place);
         for (int l = 0; l < _w.Layers.Length; l++)
         {
             var L = _w.Layers[l];
@@ -208,10 +209,11 @@ public sealed class InferenceEngine
         bool OnPim(Segment g) => g.Prefill ? prefillOnPim : decodeOnPim;
         var xpuSide = segments.Where(g => !OnPim(g)).ToList();
         var pimSide = segments.Where(OnPim).ToList();
+        bool overlap = _o.Plan.Decisions.AttentionOverlaps(segments.Any(g => !g.Prefill), segments.Any(g => g.Prefill), decodeOnPim, prefillOnPim);
         if (pimSide.Any(g => g.Prefill)) counters.OnPim.Add(StagePlacement.Name(PlacedOp.PrefillAttention));
         if (pimSide.Any(g => !g.Prefill)) counters.OnPim.Add(StagePlacement.Name(PlacedOp.DecodeAttention));
         counters.DecodeAttentionOnPim += pimSide.Count(g => !g.Prefill);
-        RunSides(_o.Plan.CoAttention, () => { foreach (var g in xpuSide) RunOn(_xpu, g); }, () => { foreach (var g in pimSide) RunOn(_pim, g); });
+        RunSides(overlap, () => { foreach (var g in xpuSide) RunOn(_xpu, g); }, () => { foreach (var g in pimSide) RunOn(_pim, g); });
         return y;
     }
 
@@ -233,8 +235,8 @@ public sealed class InferenceEngine
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < k; j++) members[route.Experts[r * k + j]].Add(r);
         var counts = members.Select(m => m.Count).ToArray();
-        var onPim = _o.Plan.CoExperts ? ExpertPlacement.CoProcess(counts, _o.Plan)
-            : Enumerable.Repeat(_o.Plan.ExpertsOnPim(counts, decodeOnly), e).ToArray();
+        var onPim = _o.Plan.ExpertsOnPim(counts, decodeOnly);
+        _o.Decisions?.Experts(layer, counts, onPim);
 
         var outputs = new double[e][];
         void RunExperts(IBackend be, bool pimSide)

@@ -4,7 +4,7 @@ namespace CoDesign.Runtime.Tensors.Execution;
 /// The engine's operators whose processor a placement decides. Norms, RoPE and the router (with a shared
 /// expert's gate) are vector work or top-k that Logic-PIM has no unit for (ProgramCost: not a matrix
 /// operator), so they always run on the xPU; routed experts are placed per stage from their token counts
-/// (<see cref="DuplexPlan.ExpertsOnPim"/>, or split by <see cref="ExpertPlacement.CoProcess"/>).
+/// (<see cref="DuplexPlan.ExpertsOnPim"/>, the decision layer's split).
 /// </summary>
 public enum PlacedOp
 {

@@ -1,4 +1,5 @@
 using CoDesign.Machine;
+using CoDesign.Machine.Decisions;
 using CoDesign.Machine.Stages;
 using CoDesign.Runtime.Serving;
 using CoDesign.Schema.V1;
@@ -26,14 +27,13 @@ public sealed partial class AnalyticBackend
     }
 
     readonly ProgramCost _cost;
+    readonly StageDecisions _decide;
     readonly KindPlan[] _kinds;
     readonly OpTemplate[] _head;
     readonly ProcessorCost _host;
     readonly ProcessorCost? _pim;
     readonly DataType _type;
-    readonly double[][] _lut;           // [host|pim][tokens] seconds of one local expert
-    int _lutMax;
-    readonly bool _coExperts, _coAttention;
+    readonly bool _coExperts;
     readonly int _experts, _topK, _groups, _local, _spaces, _devices, _dp;
     readonly int[] _space;
     readonly double _devicesPerGroup;
@@ -41,9 +41,12 @@ public sealed partial class AnalyticBackend
     readonly double[] _busyByGroupKind;  // [group index * 3 + processor]
     /// <summary>Per MoE layer of the last stage: critical device's expert seconds on host and PIM, and the segment time.</summary>
     readonly double[] _expertHostS, _expertPimS, _expertSegmentS;
+    /// <summary>Per MoE layer of the last stage: device 0's spaces on the PIM (bit s = space s).</summary>
+    readonly int[] _expertPimMask;
 
     public Program Program { get; }
     public ProgramCost Cost => _cost;
+    public StageDecisions Decisions => _decide;
     public bool HasPim => _pim is not null;
     public string HostName => _host.Name;
     public string? PimName => _pim?.Name;
@@ -52,14 +55,13 @@ public sealed partial class AnalyticBackend
     {
         Program = program;
         _cost = new ProgramCost(program);
+        _decide = new StageDecisions(_cost);
         _kinds = program.LayerKinds.Select(k => new KindPlan(k)).ToArray();
         _head = program.HeadOps.ToArray();
         _host = _cost.Device.Host;
         _pim = _cost.Device.Pim;
         _type = _cost.ComputeType;
-        var co = program.System.CoProcessing;
-        _coExperts = _pim is not null && co is CoProcessing.Experts or CoProcessing.Both;
-        _coAttention = _pim is not null && co is CoProcessing.Attention or CoProcessing.Both;
+        _coExperts = _decide.CoExperts;
         _experts = (int)program.Model.NumExperts;
         _topK = (int)program.Model.ExpertsPerToken;
         _local = (int)program.LocalExperts;
@@ -67,7 +69,7 @@ public sealed partial class AnalyticBackend
         _devices = (int)program.System.Devices;
         _dp = (int)program.System.DataParallel;
         _devicesPerGroup = _groups == 0 ? 0 : (double)_devices / _groups;
-        _spaces = (int)Math.Max(1, program.BankBundleSpaces);
+        _spaces = _decide.Spaces;
         _space = program.ExpertSpace.Select(s => (int)s).ToArray();
         _counts = new double[Math.Max(1, _experts)];
         _hostBySpace = new double[_spaces];
@@ -77,26 +79,7 @@ public sealed partial class AnalyticBackend
         _expertHostS = new double[layers];
         _expertPimS = new double[layers];
         _expertSegmentS = new double[layers];
-
-        var expert = _kinds.Select(k => k.Expert).FirstOrDefault(e => e is not null);
-        var table = program.ExpertTable;
-        _lutMax = table is null ? -1 : (int)table.MaxTokens;
-        _lut = new double[2][];
-        if (expert is not null)
-        {
-            _lut[0] = Row(table, _host.Name) ?? Build(expert, _host);
-            if (_pim is not null) _lut[1] = Row(table, _pim.Name) ?? Build(expert, _pim);
-        }
-        double[]? Row(ExpertLatencyTable? t, string name)
-        {
-            int i = t?.Processors.IndexOf(name) ?? -1;
-            return i < 0 ? null : t!.Seconds.Skip(i * (_lutMax + 1)).Take(_lutMax + 1).ToArray();
-        }
-        double[] Build(OpTemplate op, ProcessorCost p)
-        {
-            _lutMax = Math.Max(_lutMax, 1024);
-            return Enumerable.Range(0, _lutMax + 1).Select(t => p.Seconds(AffineEval.ExpertCounts(op, t), _type)).ToArray();
-        }
+        _expertPimMask = new int[layers];
     }
 
     /// <summary>Busy seconds by operator group and processor (host, PIM, link) accumulated over every stage costed.</summary>
@@ -111,7 +94,7 @@ public sealed partial class AnalyticBackend
     }
 
     /// <summary>Costs one stage of one data-parallel replica (all replicas run the same in lock-step).</summary>
-    public void CostStage(StageShape shape, ExpertRouting? routing, StageCost result)
+    public void CostStage(StageShape shape, IExpertTokens? routing, StageCost result)
     {
         result.Clear();
         var x = shape.Features;
@@ -147,7 +130,7 @@ public sealed partial class AnalyticBackend
                 if (c.Flops <= 0 && c.Bytes <= 0) continue;
                 bool isSoftmax = op.Kind == OpKind.AttentionSoftmax;
                 var fused = op.Phase == OpPhase.Decode ? decScore : preScore;
-                var proc = _cost.Choose(op, c, decodeOnly, fused, isSoftmax && fused is not null)!;
+                var proc = _decide.Place(op, c, decodeOnly, isSoftmax ? fused : null).Processor!;
                 if (op.Kind == OpKind.AttentionScore) { if (op.Phase == OpPhase.Decode) decScore = proc; else preScore = proc; }
                 double t = proc.Seconds(c, _type);
                 int pi = proc == _host ? StageCost.Host : StageCost.Pim;
@@ -163,7 +146,8 @@ public sealed partial class AnalyticBackend
                 Energy(op, proc, c, _devices * n, result);
             }
             // Attention co-processing: prefill attention on the xPU runs while decode attention runs on the PIM.
-            double attention = _coAttention && hasDec && hasPre && decProc != preProc ? Math.Max(dec, pre) : dec + pre;
+            double attention = _decide.AttentionOverlaps(hasDec, hasPre, decProc == StageCost.Pim, preProc == StageCost.Pim)
+                ? Math.Max(dec, pre) : dec + pre;
             k.AttentionS = attention;
             time += (seq + attention) * n;
 
@@ -173,12 +157,11 @@ public sealed partial class AnalyticBackend
         }
 
         double head = 0;
-        ProcessorCost? noFused = null;
         foreach (var op in _head)
         {
             var c = AffineEval.Counts(op, x);
             if (c.Flops <= 0 && c.Bytes <= 0) continue;
-            var proc = _cost.Choose(op, c, decodeOnly, noFused)!;
+            var proc = _decide.Place(op, c, decodeOnly).Processor!;
             double t = proc.Seconds(c, _type);
             head += t;
             Busy(op, proc == _host ? StageCost.Host : StageCost.Pim, t, result);
@@ -191,7 +174,7 @@ public sealed partial class AnalyticBackend
     double _headS;
 
     /// <summary>One MoE layer's experts: draw the routing, split each device's experts, take the slowest device.</summary>
-    double ExpertSegment(OpTemplate expert, int layer, long globalTokens, bool decodeOnly, ExpertRouting? routing, StageCost result)
+    double ExpertSegment(OpTemplate expert, int layer, long globalTokens, bool decodeOnly, IExpertTokens? routing, StageCost result)
     {
         var counts = _counts.AsSpan(0, _experts);
         if (routing is null) counts.Fill((double)globalTokens * _topK / _experts);
@@ -207,11 +190,11 @@ public sealed partial class AnalyticBackend
             {
                 double t = counts[first + i];
                 int s = _space.Length > i ? _space[i] : 0;
-                _hostBySpace[s] += Lookup(0, expert, t);
-                if (_pim is not null) _pimBySpace[s] += Lookup(1, expert, t);
+                _hostBySpace[s] += _decide.Experts.Seconds(0, t);
+                if (_pim is not null) _pimBySpace[s] += _decide.Experts.Seconds(1, t);
             }
-            int pimMask = ChooseExpertMask(decodeOnly);
-            if (pimMask == -1) pimMask = ExpertSplit.Best(_hostBySpace, _pimBySpace).PimMask;
+            int pimMask = _decide.ExpertPimMask(_hostBySpace, _pimBySpace, decodeOnly);
+            if (g == 0) _expertPimMask[layer] = pimMask;
             double h = 0, p = 0;
             for (int s = 0; s < _spaces; s++)
                 if ((pimMask >> s & 1) != 0) p += _pimBySpace[s]; else h += _hostBySpace[s];
@@ -239,25 +222,6 @@ public sealed partial class AnalyticBackend
         return worst;
     }
 
-    /// <summary>-1: search the best split (co-processing); otherwise the static mask of spaces on the PIM.</summary>
-    int ChooseExpertMask(bool decodeOnly)
-    {
-        if (_pim is null) return 0;
-        if (_coExperts) return -1;
-        int all = (1 << _spaces) - 1;
-        if (Program.System.Placement == PlacementPolicy.Paper) return decodeOnly ? all : 0;
-        double h = 0, p = 0;
-        for (int s = 0; s < _spaces; s++) { h += _hostBySpace[s]; p += _pimBySpace[s]; }
-        return p < h ? all : 0;
-    }
-
-    double Lookup(int proc, OpTemplate expert, double tokens)
-    {
-        int t = (int)tokens;
-        if (t <= 0) return 0;
-        return t <= _lutMax ? _lut[proc][t] : (proc == 0 ? _host : _pim!).Seconds(AffineEval.ExpertCounts(expert, tokens), _type);
-    }
-
     void Busy(OpTemplate op, int proc, double seconds, StageCost result)
     {
         _busyByGroupKind[OpGroups.Index(op.Kind) * 3 + proc] += seconds;
@@ -274,4 +238,24 @@ public sealed partial class AnalyticBackend
 
     /// <summary>Expert seconds of the last costed stage's MoE layer on the critical device (for timelines).</summary>
     public (double HostS, double PimS, double SegmentS) ExpertTiming(int layer) => (_expertHostS[layer], _expertPimS[layer], _expertSegmentS[layer]);
+
+    /// <summary>Device 0's local experts that ran on the PIM in MoE layer <paramref name="layer"/> of the last costed stage.</summary>
+    public bool[] ExpertsOnPim(int layer)
+    {
+        var onPim = new bool[_local];
+        for (int i = 0; i < _local; i++) onPim[i] = (_expertPimMask[layer] >> (_space.Length > i ? _space[i] : 0) & 1) != 0;
+        return onPim;
+    }
+
+    /// <summary>Where operator <paramref name="opName"/> of decoder layer <paramref name="layer"/> ran in the last costed stage; null if it did not run.</summary>
+    public string? ProcessorOf(int layer, string opName)
+    {
+        foreach (var k in _kinds)
+        {
+            if (Array.IndexOf(k.Layers, layer) < 0) continue;
+            int i = Array.FindIndex(k.Ops, o => o.Name == opName);
+            return i < 0 || k.Where[i] < 0 ? null : k.Where[i] switch { StageCost.Host => _host.Name, StageCost.Pim => _pim!.Name, _ => "link" };
+        }
+        return null;
+    }
 }

@@ -8,7 +8,7 @@ namespace CoDesign.Runtime.Serving;
 /// over experts (not per token), so a stage costs O(experts) draws whatever its batch.
 /// Uniform top-k (the Duplex default, docs/reference/duplex-spec.md §4) or Zipf-skewed with a fixed hot-expert order per layer.
 /// </summary>
-public sealed class ExpertRouting
+public sealed class ExpertRouting : IExpertTokens
 {
     readonly int _experts;
     readonly double[][] _probabilities;   // per layer (Zipf permutes which experts are hot), or one shared row

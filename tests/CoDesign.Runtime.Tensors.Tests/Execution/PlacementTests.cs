@@ -67,10 +67,10 @@ public class PlacementTests
         var paper = DuplexPlan.FromProgram(Compile(HardwarePresets.Duplex(), PlacementPolicy.Paper));
         int[] few = [1, 0, 2, 1, 0, 0, 3, 1];
         // Tiny experts with a few tokens each are memory-bound: PIM's bandwidth wins, even in a mixed stage.
-        Assert.That(fast.ExpertsOnPim(few, decodeOnly: false), Is.True);
-        Assert.That(slow.ExpertsOnPim(few, decodeOnly: true), Is.False);
-        Assert.That(paper.ExpertsOnPim(few, decodeOnly: true), Is.True);
-        Assert.That(paper.ExpertsOnPim(few, decodeOnly: false), Is.False);
+        Assert.That(fast.ExpertsOnPim(few, decodeOnly: false), Is.All.True);
+        Assert.That(slow.ExpertsOnPim(few, decodeOnly: true), Is.All.False);
+        Assert.That(paper.ExpertsOnPim(few, decodeOnly: true), Is.All.True);
+        Assert.That(paper.ExpertsOnPim(few, decodeOnly: false), Is.All.False);
     }
 
     static EngineResult Run(Program program)

@@ -1,4 +1,4 @@
-using CoDesign.Runtime.Backends;
+using CoDesign.Machine.Decisions;
 
 namespace CoDesign.Runtime.Tests.Backends;
 

@@ -16,7 +16,7 @@ public static class AnalyzeCommand
         var cmd = new Command("analyze", "Per-operator FLOPs, bytes, Op/B, placement and reason for one serving stage");
         sys.AddTo(cmd);
         foreach (var o in new Option[] { decode, context, prefill, expertTokens, format }) cmd.Options.Add(o);
-        cmd.SetAction(p => AnalyzeHandler.Run(sys.Compile(p), p.GetValue(decode), p.GetValue(context), p.GetValue(prefill),
+        cmd.SetAction(p => AnalyzeHandler.Run(sys.Program(p), p.GetValue(decode), p.GetValue(context), p.GetValue(prefill),
             p.GetValue(expertTokens), p.GetValue(format), ctx));
         return cmd;
     }

@@ -7,7 +7,7 @@ public static class BenchCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var sys = new SystemArgs();
+        var sys = new SystemArgs(readsPrograms: false);
         var batch = new Option<int>("--batch", "-b") { Description = "Closed-loop batch", DefaultValueFactory = _ => 128 };
         var requests = new Option<int>("--requests", "-n") { Description = "Requests per run", DefaultValueFactory = _ => 2000 };
         var inputLen = new Option<int>("--input-len") { DefaultValueFactory = _ => 1024 };

@@ -7,7 +7,7 @@ public static class CompileCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var sys = new SystemArgs();
+        var sys = new SystemArgs(readsPrograms: false);
         var output = new Option<string>("--out", "-o") { Description = "Program file to write (.pb binary, or .json for protobuf JSON)", Required = true };
         var format = CommonOptions.Format();
         var cmd = new Command("compile", "Compile a model for a system into a Program (protobuf) and summarise it");

@@ -1,7 +1,7 @@
 using CoDesign.Compiler.Planning;
 using CoDesign.Reports;
 using CoDesign.Schema;
-using Google.Protobuf;
+using CoDesign.Schema.Programs;
 
 namespace CoDesign.Cli.Commands.Compile;
 
@@ -9,10 +9,7 @@ public static class CompileHandler
 {
     public static int Run(Schema.V1.Program program, string output, OutputFormat format, CliContext ctx)
     {
-        bool json = output.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        byte[] bytes = json
-            ? System.Text.Encoding.UTF8.GetBytes(new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation()).Format(program))
-            : program.ToByteArray();
+        byte[] bytes = ProgramFile.Serialize(program, output);
         AtomicFile.Write(output, bytes);
         var s = program.System;
         var summary = new
@@ -33,6 +30,7 @@ public static class CompileHandler
             pim_kernels = program.PimKernels?.Kernels.Count ?? 0,
             pim_instructions = program.PimKernels?.Kernels.Sum(k => k.Programs.Sum(pr => pr.Instructions.Count)) ?? 0,
             size_bytes = bytes.Length,
+            content_sha256 = program.ContentSha256,
         };
         switch (format)
         {

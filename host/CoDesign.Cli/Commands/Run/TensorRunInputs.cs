@@ -10,6 +10,7 @@ using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
+using CoDesign.Sweeps.Options;
 
 namespace CoDesign.Cli.Commands.Run;
 
@@ -21,19 +22,10 @@ public sealed class TensorRunInputs
     {
         Description = "Backend for the operators the Program places on Logic-PIM (see --placement); default: --backend (cpu for --backend rtl)",
     };
-    public Option<string> CoProcessing { get; } = new("--co-processing")
-    {
-        Description = "none|experts|attention|both: experts split between xPU and PIM by the Program's expert-latency table and run concurrently; " +
-            "attention placed on the xPU (prefill) concurrent with attention placed on PIM (decode). none = the placement alone, one processor at a time",
-        DefaultValueFactory = _ => "both",
-    };
-    /// <summary>Spelled and parsed as compile/analyze do (<see cref="SystemArgs.Placement"/>).</summary>
-    public Option<string> Placement { get; } = new("--placement")
-    {
-        Description = "min-time: each operator on its fastest processor for the stage's shape (crossover rule); paper: the Duplex §3 static rule. " +
-            "The engine runs each operator on the backend of the processor the compiled Program places it on",
-        DefaultValueFactory = _ => "min-time",
-    };
+    /// <summary>Spelled and parsed from the same tables as compile, analyze and simulate.</summary>
+    public Option<string?> CoProcessing { get; } = ProgramArgs.Choice(SystemOptionTables.CoProcessing);
+    public Option<string?> Placement { get; } = ProgramArgs.Choice(SystemOptionTables.Placement);
+    public Option<string?> ProgramFile { get; } = ProgramArgs.Option();
     public Option<string?> Prompts { get; } = new("--prompts")
     {
         Description = "File with one request per line: prompt token ids separated by spaces or commas ('#' starts a comment). Default: 4 random prompts from --seed",
@@ -45,7 +37,7 @@ public sealed class TensorRunInputs
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { Model, PimBackend, CoProcessing, Placement, Prompts, MaxNewTokens, MaxBatch, Seed, Hardware }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { ProgramFile, Model, PimBackend, CoProcessing, Placement, Prompts, MaxNewTokens, MaxBatch, Seed, Hardware }) cmd.Options.Add(o);
     }
 
     /// <summary>
@@ -106,17 +98,26 @@ public sealed class TensorRunInputs
     }
 
     /// <summary>
-    /// Compiles the Program for this model on one device of --hardware (the compiler's placement inputs: placement
-    /// policy, co-processing, expert-latency table, bank-bundle spaces) and turns it into the engine's options.
+    /// The Program the engine follows: read from --program (refused unless it was compiled for these weights' model
+    /// and for the --hardware, --co-processing and --placement given), or compiled in memory for one device of
+    /// --hardware exactly as 'codesign compile' would. Its placement policy, co-processing, expert-latency table and
+    /// bank-bundle spaces become the engine's plan.
     /// </summary>
-    public EngineOptions EngineOptions(ParseResult p, ModelWeights w)
+    public EngineOptions EngineOptions(ParseResult p, ModelWeights w) =>
+        new() { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(Program(p, w)) };
+
+    public Schema.V1.Program Program(ParseResult p, ModelWeights w)
     {
-        var v = p.GetValue(CoProcessing)!;
-        if (!Enum.TryParse<CoProcessing>(v, ignoreCase: true, out var co) || co == Schema.V1.CoProcessing.Unspecified || !Enum.IsDefined(co))
-            throw new InputException($"--co-processing: '{v}' is not one of none, experts, attention, both");
-        var placement = PlacementPolicies.Parse(p.GetValue(Placement)!);
-        var program = ProgramCompiler.Compile(w.Config, HardwareFile.Resolve(p.GetValue(Hardware)!), new SystemOptions(CoProcessing: co, Placement: placement));
-        return new EngineOptions { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(program) };
+        var hardware = HardwareFile.Resolve(p.GetValue(Hardware)!);
+        if (p.GetValue(ProgramFile) is not { } path)
+            return ProgramCompiler.Compile(w.Config, hardware, new SystemOptions(
+                CoProcessing: SystemOptionTables.CoProcessing.Parse(p.GetValue(CoProcessing), SystemOptionTables.CoProcessing.Flag),
+                Placement: SystemOptionTables.Placement.Parse(p.GetValue(Placement), SystemOptionTables.Placement.Flag)));
+        var program = Schema.Programs.ProgramFile.Read(path);
+        ProgramArgs.CheckModel(program, w.Config, path, "--model (the weights)");
+        if (p.GetResult(Hardware) is { Implicit: false }) ProgramArgs.CheckHardware(program, hardware, path);
+        ProgramArgs.CheckSystem(program, path, null, p.GetValue(CoProcessing), p.GetValue(Placement));
+        return program;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CoDesign.Runtime.Serving;
 using CoDesign.Schema;
+using CoDesign.Sweeps.Options;
 
 namespace CoDesign.Cli.Commands.Simulate;
 
@@ -19,7 +20,7 @@ public static class SimulateCommand
         var lengthStd = new Option<double>("--length-std") { Description = "Gaussian length spread as a fraction of the mean (0 = fixed)", DefaultValueFactory = _ => 0 };
         var workload = new Option<string?>("--workload") { Description = "CSV trace arrival_s,input_len,output_len instead of generated requests" };
         var routing = new Option<string>("--routing") { Description = "Expert routing: uniform or zipf:S", DefaultValueFactory = _ => "uniform" };
-        var scheduler = new Option<string>("--scheduler") { Description = "mixed (prefill batched with decode), prefill-first, or chunked (Sarathi)", DefaultValueFactory = _ => "mixed" };
+        var scheduler = ProgramArgs.Choice(SystemOptionTables.Scheduler);
         var maxTokens = new Option<int>("--max-batched-tokens") { Description = "Token budget of one stage (mixed, prefill-first)", DefaultValueFactory = _ => 8192 };
         var chunk = new Option<int>("--chunk-size") { Description = "Token budget of one stage for the chunked scheduler", DefaultValueFactory = _ => 512 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of every random choice", DefaultValueFactory = _ => 1 };
@@ -44,19 +45,13 @@ public static class SimulateCommand
                 LengthStd = p.GetValue(lengthStd),
                 TraceCsv = p.GetValue(workload),
                 Routing = p.GetValue(routing)!,
-                Scheduler = p.GetValue(scheduler)!.ToLowerInvariant() switch
-                {
-                    "mixed" => SchedulerKind.Mixed,
-                    "prefill-first" => SchedulerKind.PrefillFirst,
-                    "chunked" => SchedulerKind.Chunked,
-                    var v => throw new InputException($"--scheduler: '{v}' is not one of mixed, prefill-first, chunked"),
-                },
+                Scheduler = SystemOptionTables.Scheduler.Parse(p.GetValue(scheduler), SystemOptionTables.Scheduler.Flag),
                 MaxBatchedTokens = p.GetValue(maxTokens),
                 ChunkSize = p.GetValue(chunk),
                 Seed = p.GetValue(seed),
             };
             if (p.GetValue(traceStages) < 1) throw new InputException("--trace-stages must be at least 1");
-            return SimulateHandler.Run(sys.Compile(p), options, p.GetValue(stagesCsv), p.GetValue(trace), p.GetValue(traceStages), p.GetValue(format), ctx);
+            return SimulateHandler.Run(sys.Program(p), options, p.GetValue(stagesCsv), p.GetValue(trace), p.GetValue(traceStages), p.GetValue(format), ctx);
         });
         return cmd;
     }

@@ -1,4 +1,4 @@
-namespace CoDesign.Runtime.Backends;
+namespace CoDesign.Machine.Decisions;
 
 /// <summary>
 /// Expert co-processing (docs/reference/duplex-spec.md §3): after gating, split one device's experts between the xPU and the
