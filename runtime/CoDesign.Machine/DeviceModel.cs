@@ -18,7 +18,7 @@ public sealed class DeviceModel
     public DeviceModel(Hardware hw)
     {
         Hardware = hw;
-        Processors = hw.Processors.Select(p => new ProcessorCost(p)).ToList();
+        Processors = hw.Processors.Select(p => new ProcessorCost(p, hw.Memory, hw.IdealEfficiency)).ToList();
         Host = Processors.Single(p => p.Kind is ProcessorKind.Gpu or ProcessorKind.Xpu);
         Pim = Processors.FirstOrDefault(p => p.IsPim);
         var m = hw.Memory;

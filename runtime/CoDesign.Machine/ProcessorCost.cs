@@ -1,3 +1,4 @@
+using CoDesign.Machine.Dram;
 using CoDesign.Schema.V1;
 
 namespace CoDesign.Machine;
@@ -15,19 +16,32 @@ public sealed class ProcessorCost
     public ProcessorKind Kind => Processor.Kind;
     public bool IsPim => Kind is ProcessorKind.LogicPim or ProcessorKind.BankPim or ProcessorKind.BankgroupPim;
 
+    /// <summary>Reachable bytes/s of a weight stream (the rate roofline ridges and crossovers use).</summary>
     public double BytesPerSecond { get; }
+    readonly double _peakBytesPerSecond;
     readonly double _fp16FlopsPerSecond;
     readonly Dictionary<DataType, double> _flopsPerSecond = [];
     readonly double _overheadSeconds;
     readonly double _dramJoulesPerByte;
     readonly double _computeJoulesPerFlop;
 
-    public ProcessorCost(Processor p)
+    /// <summary>Reachable fraction of peak bandwidth per traffic class, and why (null reason: not derived).</summary>
+    public DramDerating Derating { get; }
+
+    /// <summary>An ideal roofline (bandwidth_efficiency x peak), as before the DRAM timing model.</summary>
+    public ProcessorCost(Processor p) : this(p, null, ideal: true) { }
+
+    /// <summary>With <paramref name="ideal"/> false and a memory timing, each traffic class's bandwidth is
+    /// derated by the HBM timing model (DramDerating.cs says when a calibrated efficiency wins).</summary>
+    public ProcessorCost(Processor p, Memory? memory, bool ideal)
     {
         Processor = p;
         double bwEff = p.BandwidthEfficiency > 0 ? p.BandwidthEfficiency : 1;
         double cEff = p.ComputeEfficiency > 0 ? p.ComputeEfficiency : 1;
-        BytesPerSecond = p.MemoryBandwidthBytesPerS * bwEff;
+        Derating = DramDerating.For(p, memory, ideal);
+        cEff *= Derating.ComputeFactor;
+        _peakBytesPerSecond = p.MemoryBandwidthBytesPerS * bwEff;
+        BytesPerSecond = _peakBytesPerSecond * Derating.Weights;
         foreach (var pk in p.Peak) _flopsPerSecond[pk.DataType] = pk.FlopsPerS * cEff;
         _fp16FlopsPerSecond = _flopsPerSecond.TryGetValue(DataType.Fp16, out var f16) ? f16 : _flopsPerSecond.Values.Max();
         _overheadSeconds = p.OpOverheadS;
@@ -45,16 +59,20 @@ public sealed class ProcessorCost
     public double ComputeSeconds(double flops, DataType computeType) => flops / FlopsPerSecond(computeType);
     public double MemorySeconds(double bytes) => bytes / BytesPerSecond;
 
+    /// <summary>DRAM time of an operator's traffic, each class at its own reachable bandwidth.</summary>
+    public double MemorySeconds(in OpCounts c) => c.WeightBytes / BytesPerSecond
+        + c.KvBytes / (_peakBytesPerSecond * Derating.KvCache) + c.ActivationBytes / (_peakBytesPerSecond * Derating.Activations);
+
     /// <summary>Roofline time plus the fixed per-operator overhead; zero work costs nothing.</summary>
     public double Seconds(in OpCounts c, DataType computeType)
     {
         if (c.Flops <= 0 && c.Bytes <= 0) return 0;
-        return Math.Max(c.Flops / FlopsPerSecond(computeType), c.Bytes / BytesPerSecond) + _overheadSeconds;
+        return Math.Max(c.Flops / FlopsPerSecond(computeType), MemorySeconds(c)) + _overheadSeconds;
     }
 
     public Bound BoundOf(in OpCounts c, DataType computeType)
     {
-        double compute = c.Flops / FlopsPerSecond(computeType), memory = c.Bytes / BytesPerSecond;
+        double compute = c.Flops / FlopsPerSecond(computeType), memory = MemorySeconds(c);
         if (_overheadSeconds > Math.Max(compute, memory)) return Bound.Overhead;
         return compute >= memory ? Bound.Compute : Bound.Memory;
     }

@@ -36,8 +36,19 @@ public static class HardwarePresets
     const double BankPimBandwidthMultiple = 16;          // [T] Bank-PIM baseline
     const double BankPimOpPerByte = 1;                   // [T]
 
+    /// <summary>Appended to any preset name ("duplex-ideal"): every processor at its peak, no DRAM timing model.</summary>
+    public const string IdealSuffix = "-ideal";
+
     public static bool TryGet(string name, [NotNullWhen(true)] out V1.Hardware? hardware)
     {
+        if (name.EndsWith(IdealSuffix, StringComparison.OrdinalIgnoreCase) && TryGet(name[..^IdealSuffix.Length], out var timed))
+        {
+            timed.Name += IdealSuffix;
+            timed.IdealEfficiency = true;
+            timed.Description += " (ideal roofline: no DRAM timing model)";
+            hardware = timed;
+            return true;
+        }
         hardware = name.ToLowerInvariant() switch
         {
             "h100" or "gpu" => H100(),

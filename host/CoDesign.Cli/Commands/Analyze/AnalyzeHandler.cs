@@ -18,7 +18,7 @@ public static class AnalyzeHandler
         {
             case OutputFormat.Json: Json.Write(ctx.Out, AnalysisJson.From(a)); break;
             case OutputFormat.Csv: AnalysisTable.WriteCsv(ctx.Out, a); break;
-            default: AnalysisTable.WriteTable(ctx.Out, a); break;
+            default: AnalysisTable.WriteTable(ctx.Out, a); ReachTable.Write(ctx.Out, a, program.Hardware); break;
         }
         return ExitCodes.Success;
     }
