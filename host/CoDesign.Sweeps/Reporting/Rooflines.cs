@@ -35,7 +35,7 @@ public static class Rooflines
         var program = PointSettings.Compile(point);
         int decode = Math.Max(1, (int)Math.Round(row.Result!.EffectiveBatch));
         double context = (point.Integer("input_len") ?? 1024) + (point.Integer("output_len") ?? 1024) / 2.0;
-        var a = StageAnalyzer.Analyze(program, StageShape.Of(decode, context));
+        var a = StageAnalyzer.Analyze(program, StageShape.Of(decode, context, slidingWindowTokens: program.Model.SlidingWindow));
         var computeType = program.Model.ActivationType == DataType.Unspecified ? DataType.Fp16 : program.Model.ActivationType;
         var roofs = program.Hardware.Processors.Select(p => (p.Name, p.MemoryBandwidthBytesPerS,
             (p.Peak.FirstOrDefault(k => k.DataType == computeType) ?? p.Peak.FirstOrDefault(k => k.DataType == DataType.Fp16) ?? p.Peak[0]).FlopsPerS)).ToList();

@@ -13,7 +13,7 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
     const int Decoding = -1;
     readonly List<Request> _running = new(batchCap);
     readonly Queue<Request> _waiting = new();
-    readonly StageShape _shape = new();
+    readonly StageShape _shape = StageShape.For(backend.Program.Model);
     readonly StageCost _cost = new();
     readonly bool _closed = o.Qps is null;
     int _next;
