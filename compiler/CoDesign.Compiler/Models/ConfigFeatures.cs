@@ -60,7 +60,7 @@ static class ConfigFeatures
             f.Add(m.NumKvHeads == m.NumAttentionHeads ? "attention: MHA" : m.NumKvHeads == 1 ? "attention: MQA" : $"attention: GQA ({m.NumAttentionHeads / m.NumKvHeads} query heads per KV head)");
         f.Add($"embeddings: {(m.TieWordEmbeddings ? "tied" : "untied")}{(c.Raw("tie_word_embeddings") is null ? $" ('{modelType}' default)" : "")}");
         foreach (var (key, what) in ValuesOnly)
-            if (c.Raw(key) is not null) f.Add($"{key}: {what}; values only, cost unchanged");
+            if (c.Raw(key) is { } v && !Neutral(v)) f.Add($"{key} = {Short(v)}: {what}; values only, cost unchanged");
         var unread = c.Unasked().Where(k => !Metadata.Contains(k)).ToList();
         if (unread.Count > 0) f.Add($"not read (not known to change the computation): {string.Join(", ", unread)}");
     }
@@ -158,6 +158,7 @@ static class ConfigFeatures
     static void ReadActivation(HfConfigReader.Fields c, ModelConfig m, string modelType)
     {
         // Gemma reads hidden_activation first (modeling_gemma2.py); GPT-2 and OPT name it activation_function.
+        _ = c.Str("hidden_act");   // read either way: Gemma-2 configs carry both keys
         string key = c.Str("hidden_activation") is not null ? "hidden_activation" : c.Str("hidden_act") is not null ? "hidden_act" : "activation_function";
         string? name = c.Str(key) ?? ConfigFamilies.DefaultActivation(modelType);
         if (name is null && c.Raw(key) is { } odd) throw c.Bad(key, $"must be an activation name, got {odd.GetRawText()}");
@@ -181,5 +182,21 @@ static class ConfigFeatures
         Activation.GeluTanh => "GeLU (tanh approximation)",
         Activation.Relu => "ReLU",
         _ => "unspecified",
+    };
+
+    /// <summary>Values that leave the computation as the plain model has it (no bias, factor 1, greedy softmax routing).</summary>
+    static bool Neutral(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.False => true,
+        JsonValueKind.Number => v.GetDouble() == 1,
+        JsonValueKind.String => v.GetString() is "greedy" or "softmax",
+        _ => false,
+    };
+
+    static string Short(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.Object => "{" + string.Join(", ", v.EnumerateObject().Where(p => p.Name is "type" or "rope_type" or "factor").Select(p => $"{p.Name}: {p.Value.GetRawText()}")) + ", ...}",
+        JsonValueKind.Array => "[...]",
+        _ => v.GetRawText(),
     };
 }
