@@ -40,7 +40,7 @@ public static class HardwareFile
         V1.Hardware hw;
         JsonNode? root;
         try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new InputException($"hardware file {origin} is not valid JSON: {OneLine(e.Message)}"); }
+        catch (JsonException e) { throw new InputException($"hardware file {origin} is not valid hardware JSON: {OneLine(e.Message)}"); }
         if (root is not JsonObject top) throw new InputException($"hardware file {origin} is not a JSON object");
         foreach (var (section, keys, why) in Removed)
             if (top[section] is JsonObject o && keys.Any(o.ContainsKey))
