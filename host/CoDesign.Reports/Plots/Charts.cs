@@ -114,8 +114,10 @@ public static class Charts
     /// A log-log roofline: per processor the attainable FLOP/s = min(peak, Op/B x bandwidth); operators as points
     /// coloured by the processor they were placed on. Axes show powers of ten (ScottPlot has no log axis: we plot log10).
     /// </summary>
+    /// <param name="labels">per series, one label per point (the operator), drawn next to it; null: unlabelled.</param>
+    /// <param name="crossoverOpPerByte">the Op/B below which PIM beats the host, drawn as a dashed vertical line; 0: none.</param>
     public static Plot Roofline(string title, IReadOnlyList<(string Name, double BandwidthBytesPerS, double PeakFlopsPerS)> roofs,
-        IReadOnlyList<XySeries> opsByProcessor)
+        IReadOnlyList<XySeries> opsByProcessor, IReadOnlyList<IReadOnlyList<string>>? labels = null, double crossoverOpPerByte = 0)
     {
         var plt = New(title, "arithmetic intensity (FLOP/B, log)", "attainable TFLOP/s (log)");
         double xmin = 0.1, xmax = 10000;
@@ -138,6 +140,19 @@ public static class Charts
             int color = Math.Max(0, roofs.ToList().FindIndex(r => r.Name == ps.Name));
             var m = plt.Add.Markers(ps.X.Select(Math.Log10).ToArray(), ps.Y.Select(y => Math.Log10(y / 1e12)).ToArray(), MarkerShape.FilledCircle, 7, ColorOf(color));
             m.LegendText = $"ops on {ps.Name}";
+            if (labels is not null && s < labels.Count)
+                for (int i = 0; i < Math.Min(ps.X.Count, labels[s].Count); i++)
+                {
+                    var t = plt.Add.Text(labels[s][i], Math.Log10(ps.X[i]), Math.Log10(ps.Y[i] / 1e12));
+                    t.LabelFontSize = 9;
+                    t.LabelFontColor = ColorOf(color);
+                    t.LabelOffsetX = 5;
+                }
+        }
+        if (crossoverOpPerByte > 0)
+        {
+            var v = plt.Add.VerticalLine(Math.Log10(crossoverOpPerByte), 1.5f, Colors.Black, LinePattern.Dashed);
+            v.LegendText = $"crossover Op/B {Schema.Units.Ratio(crossoverOpPerByte)}: PIM below, host above";
         }
         // Ticks sit at integer exponents: plain numbers near 1, powers of ten beyond.
         static string Pow10(double v) => Math.Abs(v) <= 3

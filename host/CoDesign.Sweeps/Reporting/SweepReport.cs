@@ -35,6 +35,13 @@ public static class SweepReport
         html.Heading("overview", "Overview").Paragraph(
             $"{rows.Count} points in {groups.Count} groups; {rows.Count(r => r.Ok)} ran, {rows.Count(r => !r.Ok)} could not run. " + Provenances.Describe(rows));
 
+        var names = groups.SelectMany(g => g.SeriesNames).Concat(rows.Select(r => r.Provenance.HardwareSource)).Distinct().ToList();
+        if (SystemGlossary.For(names) is { Count: > 0 } glossary)
+        {
+            html.Heading("glossary", "Glossary of system names");
+            html.Table("glossary", ["term", "meaning"], glossary.Select(t => (IReadOnlyList<string>)[t.Term, t.Meaning]));
+        }
+
         html.Heading("throughput", "Throughput" + (groups.Any(g => g.HasBaseline) ? " normalised to the baseline" : ""));
         foreach (var (g, i) in groups.Select((g, i) => (g, i)))
         {
@@ -92,6 +99,7 @@ public static class SweepReport
 
         html.Heading("data", "Data (every row with its provenance)");
         var table = ResultTable.Rows(rows).ToList();
+        html.Paragraph("Click a column heading to sort; type in the box to show only the rows that contain the text.");
         html.Table("data-table", ResultTable.Header, table.Select(r => (IReadOnlyList<string>)r.Select(c => Csv.Cell(c)).ToList()));
 
         var htmlPath = Path.Combine(outDir, "report.html");
