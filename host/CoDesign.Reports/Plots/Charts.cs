@@ -76,22 +76,30 @@ public static class Charts
         return plt;
     }
 
-    /// <summary>Lines with markers, one colour per series (sensitivity curves).</summary>
-    public static Plot Lines(string title, string xLabel, string yLabel, IReadOnlyList<XySeries> series)
+    /// <summary>Lines with markers, one colour per series (sensitivity curves). <paramref name="logX"/>: x is drawn at
+    /// log2 positions with the values themselves as tick labels (for sweeps that double or multiply by a factor).</summary>
+    public static Plot Lines(string title, string xLabel, string yLabel, IReadOnlyList<XySeries> series, bool logX = false)
     {
         var plt = New(title, xLabel, yLabel);
         for (int s = 0; s < series.Count; s++)
         {
-            var sc = plt.Add.Scatter(series[s].X.ToArray(), series[s].Y.ToArray(), ColorOf(s));
+            var x = series[s].X.Select(v => logX ? Math.Log2(v) : v).ToArray();
+            var sc = plt.Add.Scatter(x, series[s].Y.ToArray(), ColorOf(s));
             sc.LegendText = series[s].Name;
             sc.MarkerSize = 6;
+        }
+        if (logX)
+        {
+            var ticks = series.SelectMany(s => s.X).Distinct().Order().ToArray();
+            plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(Math.Log2).ToArray(),
+                ticks.Select(t => t.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         }
         plt.ShowLegend(Edge.Right);
         return plt;
     }
 
     /// <summary>Points coloured by series, plus a front drawn as a stepped line through the given points.</summary>
-    public static Plot ScatterWithFront(string title, string xLabel, string yLabel, IReadOnlyList<XySeries> points, XySeries front)
+    public static Plot ScatterWithFront(string title, string xLabel, string yLabel, IReadOnlyList<XySeries> points, IReadOnlyList<XySeries> fronts)
     {
         var plt = New(title, xLabel, yLabel);
         for (int s = 0; s < points.Count; s++)
@@ -99,7 +107,7 @@ public static class Charts
             var m = plt.Add.Markers(points[s].X.ToArray(), points[s].Y.ToArray(), MarkerShape.FilledCircle, 7, ColorOf(s));
             m.LegendText = points[s].Name;
         }
-        if (front.X.Count > 0)
+        foreach (var front in fronts.Where(f => f.X.Count > 0))
         {
             var line = plt.Add.Scatter(front.X.ToArray(), front.Y.ToArray(), Colors.Black);
             line.LegendText = front.Name;
