@@ -62,4 +62,25 @@ public class CliConventionsTests
             Assert.That(File.Exists(doc.RootElement.GetProperty("html").GetString()), Is.True);
         }
     }
+
+    [Test]
+    public void SimulateTrace_CoversEveryStageWithArgsAndCounters_AndStatesItsSize()
+    {
+        using var dir = Cli.TempDir();
+        var path = dir.File("t.json");
+        var r = Cli.Run("simulate", "--model", "tiny-moe", "--hardware", "duplex", "--batch", "4", "--requests", "8",
+            "--input-len", "32", "--output-len", "40", "--trace", path, "--trace-stages", "2", "--trace-every", "10");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        var events = doc.RootElement.GetProperty("traceEvents").EnumerateArray().ToList();
+        var stages = events.Where(e => e.TryGetProperty("cat", out var c) && c.GetString() == "stages").ToList();
+        var counters = events.Where(e => e.GetProperty("ph").GetString() == "C").Select(e => e.GetProperty("name").GetString()).Distinct().ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(stages, Has.Count.GreaterThan(40), "every stage of 8 requests x 40 tokens at batch 4");
+            Assert.That(stages[0].GetProperty("args").GetProperty("tokens").GetDouble(), Is.GreaterThan(0));
+            Assert.That(counters, Is.EquivalentTo(new[] { "batch", "kv_used_tokens" }));
+            Assert.That(r.Err, Does.Contain($"trace: all {stages.Count} stages").And.Contain("KiB -> "));
+        }
+    }
 }
