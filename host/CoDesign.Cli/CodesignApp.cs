@@ -39,6 +39,8 @@ public static class CodesignApp
         var ctx = new CliContext(stdout, stderr);
         try
         {
+            // `codesign VERB --version` answers like `codesign --version`, even where the verb has required arguments.
+            if (args.Contains("--version")) args = ["--version"];
             var parse = BuildRoot(ctx).Parse(args);
             if (parse.Errors.Count > 0)
             {

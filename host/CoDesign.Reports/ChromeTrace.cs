@@ -4,13 +4,18 @@ namespace CoDesign.Reports;
 
 /// <summary>
 /// Chrome trace-event JSON (opens in Perfetto and chrome://tracing): complete ("X") events in microseconds,
-/// one process per device and one thread (track) per processor, named by metadata events.
+/// one process per device and one thread (track) per processor, named by metadata events; counters ("C") per device.
 /// </summary>
 public static class ChromeTrace
 {
-    public readonly record struct Event(string Name, string Category, int Device, string Track, double StartS, double DurationS);
+    /// <param name="Args">shown in the viewer's details pane (FLOPs, bytes, batch, tokens, ...); null: none.</param>
+    public readonly record struct Event(string Name, string Category, int Device, string Track, double StartS, double DurationS,
+        IReadOnlyList<(string Key, double Value)>? Args = null);
 
-    public static byte[] Serialize(IEnumerable<Event> events)
+    /// <summary>A value over time (batch size, KV cache used), drawn as a counter track.</summary>
+    public readonly record struct Counter(string Name, int Device, double TimeS, double Value);
+
+    public static byte[] Serialize(IEnumerable<Event> events, IEnumerable<Counter>? counters = null)
     {
         var list = events.ToList();
         var tracks = list.Select(e => (e.Device, e.Track)).Distinct().OrderBy(t => t.Device).ThenBy(t => t.Track, StringComparer.Ordinal).ToList();
@@ -35,6 +40,24 @@ public static class ChromeTrace
                 w.WriteNumber("dur", Math.Round(e.DurationS * 1e6, 6));
                 w.WriteNumber("pid", e.Device);
                 w.WriteNumber("tid", tid[(e.Device, e.Track)]);
+                if (e.Args is { Count: > 0 } args)
+                {
+                    w.WriteStartObject("args");
+                    foreach (var (k, v) in args) w.WriteNumber(k, v);
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
+            }
+            foreach (var c in counters ?? [])
+            {
+                w.WriteStartObject();
+                w.WriteString("name", c.Name);
+                w.WriteString("ph", "C");
+                w.WriteNumber("ts", Math.Round(c.TimeS * 1e6, 6));
+                w.WriteNumber("pid", c.Device);
+                w.WriteStartObject("args");
+                w.WriteNumber("value", c.Value);
+                w.WriteEndObject();
                 w.WriteEndObject();
             }
             w.WriteEndArray();

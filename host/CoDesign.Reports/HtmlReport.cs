@@ -35,7 +35,8 @@ public sealed class HtmlReport(string title)
 
     public HtmlReport Table(string id, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
-        _body.Append($"<div class=\"scroll\"><table id=\"{Enc(id)}\">\n<thead><tr>");
+        _body.Append($"<input type=\"search\" class=\"filter\" data-filter-for=\"{Enc(id)}\" placeholder=\"filter rows\">\n");
+        _body.Append($"<div class=\"scroll\"><table id=\"{Enc(id)}\" class=\"sortable\">\n<thead><tr>");
         foreach (var h in header) _body.Append($"<th>{Enc(h)}</th>");
         _body.Append("</tr></thead>\n<tbody>\n");
         foreach (var r in rows)
@@ -55,7 +56,7 @@ public sealed class HtmlReport(string title)
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
           .Append($"<title>{Enc(title)}</title>\n<style>\n{Css}\n</style>\n</head>\n<body>\n<h1>{Enc(title)}</h1>\n<nav><ul>\n");
         foreach (var (id, text) in _toc) sb.Append($"<li><a href=\"#{Enc(id)}\">{Enc(text)}</a></li>\n");
-        sb.Append("</ul></nav>\n").Append(_body).Append($"<script>\n{Check}\n</script>\n</body>\n</html>\n");
+        sb.Append("</ul></nav>\n").Append(_body).Append($"<script>\n{Check}\n{Interact}\n</script>\n</body>\n</html>\n");
         return sb.ToString();
     }
 
@@ -74,6 +75,50 @@ public sealed class HtmlReport(string title)
         })();
         """;
 
+    /// <summary>
+    /// Sortable, filterable tables without a network: click a heading to sort (numbers as numbers), type to filter.
+    /// <c>?sort=COLUMN&amp;desc=1&amp;filter=TEXT</c> in the page's address does the same on load, so a view can be linked
+    /// and a headless browser can check it. Tables say their state in data-sorted and data-visible-rows.
+    /// </summary>
+    const string Interact = """
+        (function () {
+          function rows(t) { return Array.prototype.slice.call(t.tBodies[0].rows); }
+          function key(r, col) { var s = r.cells[col] ? r.cells[col].textContent : ''; var n = parseFloat(s); return { s: s, n: n, num: s !== '' && !isNaN(n) && isFinite(s) }; }
+          function sortTable(t, col, desc) {
+            var rs = rows(t);
+            rs.sort(function (a, b) {
+              var x = key(a, col), y = key(b, col);
+              var c = x.num && y.num ? x.n - y.n : x.num !== y.num ? (x.num ? -1 : 1) : x.s.localeCompare(y.s);
+              return desc ? -c : c;
+            });
+            rs.forEach(function (r) { t.tBodies[0].appendChild(r); });
+            t.setAttribute('data-sorted', col + (desc ? ' desc' : ' asc'));
+          }
+          function filterTable(t, text) {
+            text = text.toLowerCase();
+            var shown = 0;
+            rows(t).forEach(function (r) { var ok = r.textContent.toLowerCase().indexOf(text) >= 0; r.style.display = ok ? '' : 'none'; if (ok) shown++; });
+            t.setAttribute('data-visible-rows', String(shown));
+          }
+          Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (t) {
+            Array.prototype.forEach.call(t.tHead.rows[0].cells, function (th, col) {
+              th.style.cursor = 'pointer';
+              th.title = 'sort by ' + th.textContent;
+              th.addEventListener('click', function () { sortTable(t, col, t.getAttribute('data-sorted') === col + ' asc'); });
+            });
+            t.setAttribute('data-visible-rows', String(rows(t).length));
+          });
+          Array.prototype.forEach.call(document.querySelectorAll('input[data-filter-for]'), function (input) {
+            var t = document.getElementById(input.getAttribute('data-filter-for'));
+            if (t) input.addEventListener('input', function () { filterTable(t, input.value); });
+          });
+          var q = new URLSearchParams(location.search);
+          var tables = document.querySelectorAll('table.sortable'), last = tables[tables.length - 1];
+          if (last && q.get('sort') !== null) sortTable(last, parseInt(q.get('sort'), 10), q.get('desc') === '1');
+          if (last && q.get('filter') !== null) { filterTable(last, q.get('filter')); var i = document.querySelector('input[data-filter-for="' + last.id + '"]'); if (i) i.value = q.get('filter'); }
+        })();
+        """;
+
     const string Css = """
         body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
         figure { margin: 1.5em 0; padding: 0.5em; border: 1px solid #ddd; border-radius: 4px; }
@@ -83,5 +128,6 @@ public sealed class HtmlReport(string title)
         th { background: #f4f4f4; position: sticky; top: 0; }
         .scroll { max-height: 32em; overflow: auto; }
         nav ul { columns: 2; font-size: 0.9em; }
+        input.filter { margin: 0.3em 0; padding: 2px 6px; width: 20em; }
         """;
 }

@@ -15,7 +15,7 @@ public class HardwareTweaksTests
     public void Pim_parameters_keep_the_hardware_consistent()
     {
         var hw = HardwareTweaks.Apply(HardwarePresets.Duplex(), Point(("logic_pim_bandwidth_multiple", 8.0), ("logic_pim_op_b", 16.0)));
-        double hbm = hw.Memory.BandwidthBytesPerS;
+        double hbm = hw.Processors[0].MemoryBandwidthBytesPerS;
         Assert.That(Pim(hw).MemoryBandwidthBytesPerS, Is.EqualTo(8 * hbm).Within(1e-9).Percent);
         Assert.That(Pim(hw).Peak[0].FlopsPerS, Is.EqualTo(16 * 8 * hbm).Within(1e-9).Percent);
         HardwareValidator.Validate(hw, "tweaked");
@@ -25,9 +25,9 @@ public class HardwareTweaksTests
     public void Hbm_bandwidth_scales_every_path_and_capacity_drops_the_geometry()
     {
         var original = HardwarePresets.Duplex();
-        var hw = HardwareTweaks.Apply(original, Point(("hbm_bandwidth_bytes_per_s", 2 * original.Memory.BandwidthBytesPerS), ("hbm_capacity_bytes", 40e9)));
-        Assert.That(Pim(hw).MemoryBandwidthBytesPerS / hw.Memory.BandwidthBytesPerS,
-            Is.EqualTo(Pim(original).MemoryBandwidthBytesPerS / original.Memory.BandwidthBytesPerS).Within(1e-9).Percent, "PIM keeps its multiple");
+        var hw = HardwareTweaks.Apply(original, Point(("hbm_bandwidth_bytes_per_s", 2 * original.Processors[0].MemoryBandwidthBytesPerS), ("hbm_capacity_bytes", 40e9)));
+        Assert.That(Pim(hw).MemoryBandwidthBytesPerS / hw.Processors[0].MemoryBandwidthBytesPerS,
+            Is.EqualTo(Pim(original).MemoryBandwidthBytesPerS / original.Processors[0].MemoryBandwidthBytesPerS).Within(1e-9).Percent, "PIM keeps its multiple");
         Assert.That(hw.Processors[0].MemoryBandwidthBytesPerS, Is.EqualTo(2 * original.Processors[0].MemoryBandwidthBytesPerS).Within(1e-9).Percent);
         Assert.That(hw.Memory.CapacityBytes, Is.EqualTo(40_000_000_000UL));
         Assert.That(hw.Memory.Stacks, Is.Zero);

@@ -104,4 +104,52 @@ public class ReportTests
         Assert.That(dom, Does.Contain($"data-figures-rendered=\"{figures}\""));
         foreach (var kind in Kinds) Assert.That(dom, Does.Contain($"data-figure=\"{kind}\""), kind);
     }
+
+    static string? Chromium() => new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
+
+    static (string Out, string Err) Headless(string chromium, params string[] args)
+    {
+        var psi = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--headless", "--disable-gpu", "--no-sandbox", "--enable-logging=stderr", "--v=0" }.Concat(args)) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        Assert.That(p.WaitForExit(90_000), Is.True, "chromium did not finish");
+        return (stdout, stderr.Result);
+    }
+
+    [Test]
+    public void Report_explains_system_names_and_labels_rooflines()
+    {
+        var (_, htmlPath) = MakeReport();
+        var html = File.ReadAllText(htmlPath);
+        Assert.That(html, Does.Contain("<table id=\"glossary\"").And.Contain("<td>Duplex</td>").And.Contain("<td>Bank-PIM</td>"));
+        var roofline = Regex.Match(html, "<figure id=\"fig-roofline-1\"[\\s\\S]*?</figure>").Value;
+        Assert.That(roofline, Does.Contain("qkv_projection").And.Contain("crossover Op/B"), "points named, crossover drawn (duplex)");
+    }
+
+    [Test, Category("Browser")]
+    public void Report_table_sorts_and_filters_in_headless_chromium_and_renders_a_screenshot()
+    {
+        var chromium = Chromium();
+        Assume.That(chromium, Is.Not.Null, "chromium is not installed (Debian package 'chromium')");
+        var (dir, htmlPath) = MakeReport();
+        int col = Reporting.ResultTable.Header.ToList().IndexOf("throughput_tokens_per_s");
+        var csvRows = File.ReadAllLines(Path.Combine(dir, "results.csv")).Skip(1).ToList();
+        int duplexRows = csvRows.Count(l => l.Contains("duplex", StringComparison.OrdinalIgnoreCase));
+
+        var (dom, err) = Headless(chromium!, "--dump-dom", new Uri(htmlPath).AbsoluteUri + $"?sort={col}&desc=1&filter=duplex");
+        Assert.That(err.Split('\n').Where(l => l.Contains(":CONSOLE")), Is.Empty, "console messages from the page");
+        var table = Regex.Match(dom, "<table id=\"data-table\"[^>]*>").Value;
+        Assert.That(table, Does.Contain($"data-sorted=\"{col} desc\"").And.Contain($"data-visible-rows=\"{duplexRows}\""));
+        var body = dom[dom.IndexOf("<table id=\"data-table\"", StringComparison.Ordinal)..];
+        var shown = Regex.Matches(body, "<tr>(.*?)</tr>").Select(m => Regex.Matches(m.Groups[1].Value, "<td>(.*?)</td>").Select(c => c.Groups[1].Value).ToList())
+            .Where(cells => cells.Count > col && double.TryParse(cells[col], System.Globalization.CultureInfo.InvariantCulture, out _))
+            .Select(cells => double.Parse(cells[col], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.That(shown, Is.Ordered.Descending, "rows sorted by throughput, largest first");
+
+        var png = Path.Combine(dir, "report.png");
+        Headless(chromium!, "--window-size=1280,2400", $"--screenshot={png}", new Uri(htmlPath).AbsoluteUri);
+        Assert.That(new FileInfo(png).Length, Is.GreaterThan(20_000), "a screenshot with the plots drawn");
+    }
 }

@@ -41,7 +41,8 @@ public static class LowerToPim
         foreach (var kind in p.LayerKinds)
         {
             ulong space0 = 0;   // next free byte of space 0 in this layer's region (FFN, shared expert, projections)
-            if (kind.Ops.Any(o => o.Name == OpNames.ScoreDecode)) kernels.Kernels.Add(Attention(kind.Name, m, s));
+            // MLA's absorbed decode attention is not the per-KV-group kernel below; it is costed, not lowered.
+            if (m.Mla is null && kind.Ops.Any(o => o.Name == OpNames.ScoreDecode)) kernels.Kernels.Add(Attention(kind.Name, m, s));
             if (kind.Ops.Any(o => o.Name == OpNames.Ffn) && gated)
             {
                 var k = GatedFfn($"{kind.Name}.ffn", kind.Name, OpNames.Ffn, -1, 0, 0, h, Div(m.IntermediateSize, s.TensorParallel));

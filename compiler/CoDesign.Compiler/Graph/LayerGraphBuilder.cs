@@ -12,7 +12,7 @@ namespace CoDesign.Compiler.Graph;
 /// (scores and probabilities stay on chip, as FlashAttention on GPUs and the Logic-PIM softmax buffers do),
 /// so softmax moves no DRAM bytes; K and V are written once by the QKV projection and read by every query.
 /// </summary>
-public sealed class LayerGraphBuilder(ModelConfig m, SystemConfig s)
+public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
 {
     readonly double _h = m.HiddenSize;
     readonly double _d = m.HeadDim;
@@ -27,22 +27,22 @@ public sealed class LayerGraphBuilder(ModelConfig m, SystemConfig s)
 
     public IEnumerable<LayerKind> LayerKinds()
     {
-        var dense = new LayerKind { Name = "dense" };
-        var moe = new LayerKind { Name = "moe" };
-        for (uint i = 0; i < m.NumLayers; i++) (m.MoeLayers.Count > i && m.MoeLayers[(int)i] ? moe : dense).Layers.Add(i);
-        if (dense.Layers.Count > 0)
+        // One kind per (FFN, attention) pair in use: full-attention kinds keep their plain names.
+        foreach (bool sliding in new[] { false, true })
+        foreach (bool sparse in new[] { false, true })
         {
-            dense.Ops.AddRange(AttentionBlock());
-            dense.Ops.AddRange(DenseFfnBlock());
-            yield return dense;
-        }
-        if (moe.Layers.Count > 0)
-        {
-            moe.Ops.AddRange(AttentionBlock());
-            moe.Ops.AddRange(MoeBlock());
-            yield return moe;
+            var kind = new LayerKind { Name = (sparse ? "moe" : "dense") + (sliding ? "-sliding" : "") };
+            for (uint i = 0; i < m.NumLayers; i++)
+                if (IsMoe(i) == sparse && IsSliding(i) == sliding) kind.Layers.Add(i);
+            if (kind.Layers.Count == 0) continue;
+            kind.Ops.AddRange(AttentionBlock(sliding));
+            kind.Ops.AddRange(sparse ? MoeBlock() : DenseFfnBlock());
+            yield return kind;
         }
     }
+
+    bool IsMoe(uint i) => m.MoeLayers.Count > i && m.MoeLayers[(int)i];
+    bool IsSliding(uint i) => m.SlidingWindow > 0 && m.SlidingLayers.Count > i && m.SlidingLayers[(int)i];
 
     public IEnumerable<OpTemplate> HeadOps()
     {
@@ -58,14 +58,23 @@ public sealed class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         yield return new OpTemplate
         {
             Name = OpNames.LmHead, Kind = OpKind.LmHead, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Matrix = true,
-            Flops = PerAny(logitTokens, 2 * _h * vocab),
+            Flops = PerAny(logitTokens, (2 * _h + (m.FinalLogitSoftcapping > 0 ? 3 : 0)) * vocab),
             WeightBytes = Aff.Of((One, _h * vocab * _w)),
             ActivationBytes = PerAny(logitTokens, (_h + vocab) * _a),
         };
     }
 
-    IEnumerable<OpTemplate> AttentionBlock()
+    IEnumerable<OpTemplate> AttentionBlock(bool sliding)
     {
+        if (m.Mla is not null)
+        {
+            foreach (var op in MlaAttentionBlock(sliding)) yield return op;
+            yield break;
+        }
+        // A sliding-window layer reads at most the window's keys per query (StageShape bounds each request).
+        var (decodeContext, prefillPairs, prefillContext) = sliding
+            ? (DecodeContextWindowed, PrefillPairsWindowed, PrefillContextWindowed)
+            : (DecodeContext, PrefillPairs, PrefillContext);
         double qkvWidth = (_hq + 2 * _hkv) * _d;
         yield return Norm(OpNames.NormAttention);
         yield return new OpTemplate
@@ -79,13 +88,13 @@ public sealed class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         yield return Elementwise(OpNames.Rope, OpKind.Rope, flopsPerToken: 3 * (_hq + _hkv) * _d, bytesPerToken: 2 * (_hq + _hkv) * _d * _a);
 
         // Decode: every query reads its request's whole K and V; Op/B -> group size for fp16.
-        yield return Attention(OpNames.ScoreDecode, OpKind.AttentionScore, OpPhase.Decode, DecodeContext, DecodeRequests, DecodeContext, 2 * _hq * _d);
-        yield return Softmax(OpNames.SoftmaxDecode, OpPhase.Decode, DecodeContext);
-        yield return Attention(OpNames.ContextDecode, OpKind.AttentionContext, OpPhase.Decode, DecodeContext, DecodeRequests, DecodeContext, 2 * _hq * _d);
+        yield return Attention(OpNames.ScoreDecode, OpKind.AttentionScore, OpPhase.Decode, decodeContext, DecodeRequests, decodeContext, 2 * _hq * _d);
+        yield return Softmax(OpNames.SoftmaxDecode, OpPhase.Decode, decodeContext);
+        yield return Attention(OpNames.ContextDecode, OpKind.AttentionContext, OpPhase.Decode, decodeContext, DecodeRequests, decodeContext, 2 * _hq * _d);
         // Prefill: causal pairs; K/V of the chunk's context are streamed once per request.
-        yield return Attention(OpNames.ScorePrefill, OpKind.AttentionScore, OpPhase.Prefill, PrefillPairs, PrefillTokens, PrefillContext, 2 * _hq * _d);
-        yield return Softmax(OpNames.SoftmaxPrefill, OpPhase.Prefill, PrefillPairs);
-        yield return Attention(OpNames.ContextPrefill, OpKind.AttentionContext, OpPhase.Prefill, PrefillPairs, PrefillTokens, PrefillContext, 2 * _hq * _d);
+        yield return Attention(OpNames.ScorePrefill, OpKind.AttentionScore, OpPhase.Prefill, prefillPairs, PrefillTokens, prefillContext, 2 * _hq * _d);
+        yield return Softmax(OpNames.SoftmaxPrefill, OpPhase.Prefill, prefillPairs);
+        yield return Attention(OpNames.ContextPrefill, OpKind.AttentionContext, OpPhase.Prefill, prefillPairs, PrefillTokens, prefillContext, 2 * _hq * _d);
 
         yield return new OpTemplate
         {
@@ -95,6 +104,7 @@ public sealed class LayerGraphBuilder(ModelConfig m, SystemConfig s)
             ActivationBytes = Aff.Of((Tokens, (_hq * _d + _h) * _a)),
         };
         if (s.TensorParallel > 1) yield return AllReduce(OpNames.AllReduceAttention, s.TensorParallel, _h * _a);
+        if (m.PostNorms) yield return Norm(OpNames.NormPostAttention);
     }
 
     IEnumerable<OpTemplate> DenseFfnBlock()
@@ -103,6 +113,7 @@ public sealed class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         yield return Norm(OpNames.NormFfn);
         yield return Ffn(OpNames.Ffn, OpKind.Ffn, EnergyGroup.Fc, width);
         if (s.TensorParallel > 1) yield return AllReduce(OpNames.AllReduceFfn, s.TensorParallel, _h * _a);
+        if (m.PostNorms) yield return Norm(OpNames.NormPostFfn);
     }
 
     IEnumerable<OpTemplate> MoeBlock()
@@ -196,9 +207,9 @@ public sealed class LayerGraphBuilder(ModelConfig m, SystemConfig s)
 
     OpTemplate Softmax(string name, OpPhase phase, StageFeature pairs) => new()
     {
-        // max, subtract, exp, sum, divide per score
+        // max, subtract, exp, sum, divide per score; soft-capping adds divide, tanh, multiply (counted as one each)
         Name = name, Kind = OpKind.AttentionSoftmax, Phase = phase, EnergyGroup = EnergyGroup.Attention,
-        Flops = Aff.Of((pairs, 5 * _hq)),
+        Flops = Aff.Of((pairs, (5 + (m.AttnLogitSoftcapping > 0 ? 3 : 0)) * _hq)),
     };
 
     OpTemplate AllReduce(string name, uint group, double payloadBytesPerToken) => new()

@@ -26,4 +26,9 @@ public static class OpNames
     public const string AllReduceMoe = "all_reduce.moe";
     public const string NormFinal = "norm.final";
     public const string LmHead = "lm_head";
+    public const string NormPostAttention = "norm.post_attention";
+    public const string NormPostFfn = "norm.post_ffn";
+    public const string MlaAbsorbQueryDecode = "attention.absorb_q.decode";
+    public const string MlaAbsorbValueDecode = "attention.absorb_v.decode";
+    public const string MlaUpProjectPrefill = "attention.kv_up.prefill";
 }

@@ -46,6 +46,7 @@ public static class HfConfigReader
     {
         var modelType = c.Str("model_type") ?? "";
         var arch = c.FirstArchitecture() ?? (modelType.Length > 0 ? modelType : "unknown");
+        ConfigRefusals.Check(c, modelType, arch);
         uint hidden = c.ReqPositive("hidden_size", "d_model", "n_embd");
         uint layers = c.ReqPositive("num_hidden_layers", "n_layer", "num_layers");
         uint heads = c.ReqPositive("num_attention_heads", "n_head");
@@ -115,8 +116,7 @@ public static class HfConfigReader
             ExpertIntermediateSize = expertWidth,
             NumSharedExperts = shared,
             SharedExpertIntermediateSize = sharedWidth,
-            // Hugging Face's default is to tie, but Llama-, Mistral- and Qwen-style configs untie unless told.
-            TieWordEmbeddings = c.Bool("tie_word_embeddings") ?? twoMatrix,
+            TieWordEmbeddings = c.Bool("tie_word_embeddings") ?? ConfigFamilies.TiesEmbeddingsByDefault(modelType),
             MaxPositionEmbeddings = c.Opt("max_position_embeddings", "n_positions") ?? 0,
             RopeTheta = c.Num("rope_theta") ?? (modelType == "opt" ? 0 : 10000),
             NormEps = c.Num("rms_norm_eps") ?? c.Num("layer_norm_eps") ?? c.Num("layer_norm_epsilon") ?? 1e-5,
@@ -134,6 +134,7 @@ public static class HfConfigReader
             var type = DataTypes.Parse(dt, $"{origin}: torch_dtype");
             m.WeightType = m.ActivationType = m.KvCacheType = type;
         }
+        ConfigFeatures.Apply(c, m, modelType);
         return m;
     }
 
@@ -147,11 +148,28 @@ public static class HfConfigReader
         return string.IsNullOrEmpty(name) ? fallback : name;
     }
 
-    /// <summary>Typed access to config fields with errors that name the field and the file.</summary>
-    sealed class Fields(JsonElement root, string origin)
+    /// <summary>Typed access to config fields with errors that name the field and the file; remembers what was asked.</summary>
+    internal sealed class Fields(JsonElement root, string origin)
     {
+        readonly HashSet<string> _asked = [];
+        bool Mark(string name) => _asked.Add(name) || true;
+        public string Origin => origin;
         public InputException Bad(string field, string why) => new($"{origin}: field '{field}' {why}");
-        public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+        public bool Has(string name) => Mark(name) && root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+        /// <summary>Whether the key is in the file at all, even as null.</summary>
+        public bool Present(string name) => Mark(name) && root.TryGetProperty(name, out _);
+
+        /// <summary>Keys set in the file (not null) that no accessor has asked for.</summary>
+        public IEnumerable<string> Unasked() => root.EnumerateObject()
+            .Where(p => p.Value.ValueKind != JsonValueKind.Null && !_asked.Contains(p.Name)).Select(p => p.Name);
+
+        /// <summary>The raw value of a key (null when absent or null), marked as asked.</summary>
+        public JsonElement? Raw(string name)
+        {
+            _asked.Add(name);
+            return root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+        }
 
         /// <summary>A required dimension: present and at least 1; the error names the key the file used.</summary>
         public uint ReqPositive(params string[] names)
@@ -168,6 +186,7 @@ public static class HfConfigReader
         {
             foreach (var name in names)
             {
+                _asked.Add(name);
                 if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) continue;
                 if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && d >= 0 && d <= uint.MaxValue && d == Math.Floor(d))
                     return (uint)d;
@@ -178,12 +197,14 @@ public static class HfConfigReader
 
         public double? Num(string name)
         {
+            _asked.Add(name);
             if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
             return v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw Bad(name, $"must be a number, got {v.GetRawText()}");
         }
 
         public bool? Bool(string name)
         {
+            _asked.Add(name);
             if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
             return v.ValueKind switch
             {
@@ -194,15 +215,16 @@ public static class HfConfigReader
         }
 
         public string? Str(string name) =>
-            root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            Mark(name) && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
         public string? FirstArchitecture() =>
-            root.TryGetProperty("architectures", out var v) && v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0
+            Mark("architectures") && root.TryGetProperty("architectures", out var v) && v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0
                 && v[0].ValueKind == JsonValueKind.String ? v[0].GetString() : null;
 
         public HashSet<uint> UIntList(string name)
         {
             var set = new HashSet<uint>();
+            _asked.Add(name);
             if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return set;
             if (v.ValueKind != JsonValueKind.Array) throw Bad(name, "must be a list of layer indices");
             foreach (var e in v.EnumerateArray())

@@ -6,8 +6,17 @@ namespace CoDesign.Compiler.Models;
 /// <summary>Parameter counts derived from a <see cref="ModelConfig"/> (norm weights and biases ignored: &lt; 0.01 %).</summary>
 public static class ModelStats
 {
-    public static double AttentionParams(ModelConfig m) =>
-        (double)m.HiddenSize * m.HeadDim * (2.0 * m.NumAttentionHeads + 2.0 * m.NumKvHeads);   // Q, O + K, V
+    public static double AttentionParams(ModelConfig m) => m.Mla is { } a
+        ? MlaParams(m.HiddenSize, m.NumAttentionHeads, a)
+        : (double)m.HiddenSize * m.HeadDim * (2.0 * m.NumAttentionHeads + 2.0 * m.NumKvHeads);   // Q, O + K, V
+
+    /// <summary>q (direct or q_a + q_b), kv_a (latent + RoPE key), kv_b (latent to per-head K_nope and V), o.</summary>
+    static double MlaParams(double h, double heads, MlaConfig a)
+    {
+        double qHead = a.QkNopeHeadDim + a.QkRopeHeadDim;
+        double q = a.QLoraRank == 0 ? h * heads * qHead : h * a.QLoraRank + (double)a.QLoraRank * heads * qHead;
+        return q + h * (a.KvLoraRank + a.QkRopeHeadDim) + (double)a.KvLoraRank * heads * (a.QkNopeHeadDim + a.VHeadDim) + heads * a.VHeadDim * h;
+    }
 
     public static double FfnMatrices(ModelConfig m) => m.FfnKind == FfnKind.TwoMatrix ? 2 : 3;
 
@@ -37,5 +46,7 @@ public static class ModelStats
     public static double WeightBytes(ModelConfig m) => TotalParams(m) * m.WeightType.SizeBytes();
 
     /// <summary>KV-cache bytes per token over all layers (K and V).</summary>
-    public static double KvBytesPerToken(ModelConfig m) => 2.0 * m.NumLayers * m.NumKvHeads * m.HeadDim * m.KvCacheType.SizeBytes();
+    public static double KvBytesPerToken(ModelConfig m) => m.Mla is { } a
+        ? (double)m.NumLayers * (a.KvLoraRank + a.QkRopeHeadDim) * m.KvCacheType.SizeBytes()
+        : 2.0 * m.NumLayers * m.NumKvHeads * m.HeadDim * m.KvCacheType.SizeBytes();
 }

@@ -20,6 +20,8 @@ public static class MemoryPlanner
         foreach (var kind in p.LayerKinds)
         foreach (var op in kind.Ops)
         {
+            // A prefill-only op with weights re-reads a matrix a decode op also holds (MLA's kv_b_proj).
+            if (op.Phase == OpPhase.Prefill) continue;
             double w = op.Kind == OpKind.Expert ? op.ExpertWeightBytes * p.LocalExperts : AffineEval.Constant(op.WeightBytes);
             weights += w * kind.Layers.Count;
         }
@@ -28,7 +30,10 @@ public static class MemoryPlanner
         weights += (double)m.VocabSize * m.HiddenSize * m.WeightType.SizeBytes() / p.System.TensorParallel * (m.TieWordEmbeddings ? 0 : 1);
 
         double kvHeads = Math.Ceiling((double)m.NumKvHeads / p.System.TensorParallel);
-        double kvPerToken = 2 * kvHeads * m.HeadDim * m.KvCacheType.SizeBytes() * m.NumLayers;
+        // MLA's latent is not split by heads: every tensor-parallel rank holds all of it.
+        double kvPerToken = m.Mla is { } mla
+            ? (mla.KvLoraRank + mla.QkRopeHeadDim) * m.KvCacheType.SizeBytes() * m.NumLayers
+            : 2 * kvHeads * m.HeadDim * m.KvCacheType.SizeBytes() * m.NumLayers;
         double width = Math.Max(m.IntermediateSize, m.ExpertIntermediateSize) * 2.0 / p.System.TensorParallel;
         double reserve = 2.0 * ActivationReserveTokens * (m.HiddenSize * 2.0 + width) * m.ActivationType.SizeBytes();
 

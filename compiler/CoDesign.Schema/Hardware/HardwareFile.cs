@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CoDesign.Schema.V1;
 using Google.Protobuf;
 
@@ -26,9 +28,25 @@ public static class HardwareFile
         return Parse(text, path);
     }
 
+    // Fields that were removed, and what to do instead: refused by name rather than by the parser's generic message.
+    static readonly (string Section, string[] Keys, string Why)[] Removed =
+    [
+        ("memory", ["bandwidthBytesPerS", "bandwidth_bytes_per_s"],
+            "memory.bandwidthBytesPerS was removed: nothing read it. Delete it; the bandwidth the model uses is each processor's memoryBandwidthBytesPerS"),
+    ];
+
     public static V1.Hardware Parse(string json, string origin)
     {
         V1.Hardware hw;
+        JsonNode? root;
+        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (JsonException e) { throw new InputException($"hardware file {origin} is not valid hardware JSON: {OneLine(e.Message)}"); }
+        if (root is not JsonObject top) throw new InputException($"hardware file {origin} is not a JSON object");
+        foreach (var (section, keys, why) in Removed)
+            if (top[section] is JsonObject o && keys.Any(o.ContainsKey))
+                throw new InputException($"hardware file {origin}: {why}");
+        try { json = ReadableJson.ToProtoJson(top, V1.Hardware.Descriptor); }
+        catch (InputException e) { throw new InputException($"hardware file {origin}: {e.Message}"); }
         try { hw = Parser.Parse<V1.Hardware>(json); }
         catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
         { throw new InputException($"hardware file {origin} is not valid hardware JSON: {OneLine(e.Message)}"); }
@@ -36,8 +54,8 @@ public static class HardwareFile
         return hw;
     }
 
-    public static string ToJson(V1.Hardware hw) =>
-        new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation().WithFormatDefaultValues(false)).Format(hw);
+    /// <summary>The hardware file format: protobuf JSON with short enum names and numbers as numbers (<see cref="ReadableJson"/>).</summary>
+    public static string ToJson(V1.Hardware hw) => ReadableJson.Format(hw);
 
     internal static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
 }

@@ -11,7 +11,7 @@ namespace CoDesign.Schema.Hardware;
 /// </summary>
 public static class HardwarePresets
 {
-    public static readonly string[] Names = ["h100", "duplex", "duplex-rtl", "bank-pim", "bankgroup-pim"];
+    public static readonly string[] Names = ["h100", "h200", "duplex", "duplex-rtl", "bank-pim", "bankgroup-pim"];
 
     // --- shared constants -------------------------------------------------------------------------
     const double H100Fp16FlopsPerSecond = 989.4e12;      // [C] H100 SXM dense FP16/BF16 tensor core
@@ -52,6 +52,7 @@ public static class HardwarePresets
         hardware = name.ToLowerInvariant() switch
         {
             "h100" or "gpu" => H100(),
+            "h200" => H200Preset.Create(),
             "duplex" => Duplex(),
             "duplex-rtl" => DuplexRtl(),
             "bank-pim" => BankPim(),
@@ -181,7 +182,6 @@ public static class HardwarePresets
     static Memory Hbm3() => new()
     {
         CapacityBytes = 5UL * 16 * 1024 * 1024 * 1024,  // [T] 5 stacks x 16 GB; equals the geometry product below
-        BandwidthBytesPerS = HbmBandwidthBytesPerSecond, // [C]
         Stacks = 5,                                      // [T]
         PseudoChannelsPerStack = 32,                     // [T]/[C]
         Ranks = 2,                                       // [T] 8-hi, 2 ranks

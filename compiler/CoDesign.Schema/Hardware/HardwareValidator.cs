@@ -36,16 +36,17 @@ public static class HardwareValidator
         var m = hw.Memory;
         if (m is null) Fail("no memory");
         if (m!.CapacityBytes == 0) Fail("memory capacityBytes must be positive");
-        if (!(m.BandwidthBytesPerS > 0)) Fail($"memory bandwidthBytesPerS must be positive, got {m.BandwidthBytesPerS}");
         if (m.RowActivationEnergyJ < 0) Fail("memory rowActivationEnergyJ must not be negative");
         uint[] geometry = [m.Stacks, m.PseudoChannelsPerStack, m.Ranks, m.BankGroups, m.BanksPerGroup, m.RowsPerBank, m.ColumnsPerRow, m.BytesPerColumn];
         if (geometry.Any(g => g != 0))
         {
             if (geometry.Any(g => g == 0))
                 Fail("memory geometry is partial: set all of stacks, pseudoChannelsPerStack, ranks, bankGroups, banksPerGroup, rowsPerBank, columnsPerRow, bytesPerColumn, or none");
+            // Capacity is what software can use; the DRAM may hold more (ECC, yield), never less.
             var product = geometry.Aggregate(1UL, (a, g) => a * g);
-            if (product != m.CapacityBytes)
-                Fail($"memory geometry gives {product} bytes (stacks x pCH x ranks x bank groups x banks x rows x columns x bytes) but capacityBytes is {m.CapacityBytes}");
+            if (product < m.CapacityBytes)
+                Fail($"memory geometry gives {product} bytes (stacks x pseudoChannelsPerStack x ranks x bankGroups x banksPerGroup x rowsPerBank x columnsPerRow x bytesPerColumn), " +
+                     $"less than capacityBytes {m.CapacityBytes}; lower capacityBytes, raise rowsPerBank to {RowsNeeded(m)}, or remove the geometry (it is needed only by PIM)");
             if (m.BankBundlesPerPseudoChannel != 0 && m.Ranks * m.BanksPerGroup * m.BankGroups % m.BankBundlesPerPseudoChannel != 0)
                 Fail($"memory bankBundlesPerPseudoChannel {m.BankBundlesPerPseudoChannel} does not divide the {m.Ranks * m.BankGroups * m.BanksPerGroup} banks of a pseudo-channel");
         }
@@ -63,6 +64,12 @@ public static class HardwareValidator
             CheckLink(ic.IntraNode, "intraNode", Fail);
             CheckLink(ic.InterNode, "interNode", Fail);
         }
+    }
+
+    static ulong RowsNeeded(Memory m)
+    {
+        ulong perRow = (ulong)m.Stacks * m.PseudoChannelsPerStack * m.Ranks * m.BankGroups * m.BanksPerGroup * m.ColumnsPerRow * m.BytesPerColumn;
+        return (m.CapacityBytes + perRow - 1) / perRow;
     }
 
     static void CheckLink(Link? link, string name, Action<string> fail)

@@ -76,22 +76,30 @@ public static class Charts
         return plt;
     }
 
-    /// <summary>Lines with markers, one colour per series (sensitivity curves).</summary>
-    public static Plot Lines(string title, string xLabel, string yLabel, IReadOnlyList<XySeries> series)
+    /// <summary>Lines with markers, one colour per series (sensitivity curves). <paramref name="logX"/>: x is drawn at
+    /// log2 positions with the values themselves as tick labels (for sweeps that double or multiply by a factor).</summary>
+    public static Plot Lines(string title, string xLabel, string yLabel, IReadOnlyList<XySeries> series, bool logX = false)
     {
         var plt = New(title, xLabel, yLabel);
         for (int s = 0; s < series.Count; s++)
         {
-            var sc = plt.Add.Scatter(series[s].X.ToArray(), series[s].Y.ToArray(), ColorOf(s));
+            var x = series[s].X.Select(v => logX ? Math.Log2(v) : v).ToArray();
+            var sc = plt.Add.Scatter(x, series[s].Y.ToArray(), ColorOf(s));
             sc.LegendText = series[s].Name;
             sc.MarkerSize = 6;
+        }
+        if (logX)
+        {
+            var ticks = series.SelectMany(s => s.X).Distinct().Order().ToArray();
+            plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(Math.Log2).ToArray(),
+                ticks.Select(t => t.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         }
         plt.ShowLegend(Edge.Right);
         return plt;
     }
 
     /// <summary>Points coloured by series, plus a front drawn as a stepped line through the given points.</summary>
-    public static Plot ScatterWithFront(string title, string xLabel, string yLabel, IReadOnlyList<XySeries> points, XySeries front)
+    public static Plot ScatterWithFront(string title, string xLabel, string yLabel, IReadOnlyList<XySeries> points, IReadOnlyList<XySeries> fronts)
     {
         var plt = New(title, xLabel, yLabel);
         for (int s = 0; s < points.Count; s++)
@@ -99,7 +107,7 @@ public static class Charts
             var m = plt.Add.Markers(points[s].X.ToArray(), points[s].Y.ToArray(), MarkerShape.FilledCircle, 7, ColorOf(s));
             m.LegendText = points[s].Name;
         }
-        if (front.X.Count > 0)
+        foreach (var front in fronts.Where(f => f.X.Count > 0))
         {
             var line = plt.Add.Scatter(front.X.ToArray(), front.Y.ToArray(), Colors.Black);
             line.LegendText = front.Name;
@@ -114,8 +122,10 @@ public static class Charts
     /// A log-log roofline: per processor the attainable FLOP/s = min(peak, Op/B x bandwidth); operators as points
     /// coloured by the processor they were placed on. Axes show powers of ten (ScottPlot has no log axis: we plot log10).
     /// </summary>
+    /// <param name="labels">per series, one label per point (the operator), drawn next to it; null: unlabelled.</param>
+    /// <param name="crossoverOpPerByte">the Op/B below which PIM beats the host, drawn as a dashed vertical line; 0: none.</param>
     public static Plot Roofline(string title, IReadOnlyList<(string Name, double BandwidthBytesPerS, double PeakFlopsPerS)> roofs,
-        IReadOnlyList<XySeries> opsByProcessor)
+        IReadOnlyList<XySeries> opsByProcessor, IReadOnlyList<IReadOnlyList<string>>? labels = null, double crossoverOpPerByte = 0)
     {
         var plt = New(title, "arithmetic intensity (FLOP/B, log)", "attainable TFLOP/s (log)");
         double xmin = 0.1, xmax = 10000;
@@ -138,6 +148,19 @@ public static class Charts
             int color = Math.Max(0, roofs.ToList().FindIndex(r => r.Name == ps.Name));
             var m = plt.Add.Markers(ps.X.Select(Math.Log10).ToArray(), ps.Y.Select(y => Math.Log10(y / 1e12)).ToArray(), MarkerShape.FilledCircle, 7, ColorOf(color));
             m.LegendText = $"ops on {ps.Name}";
+            if (labels is not null && s < labels.Count)
+                for (int i = 0; i < Math.Min(ps.X.Count, labels[s].Count); i++)
+                {
+                    var t = plt.Add.Text(labels[s][i], Math.Log10(ps.X[i]), Math.Log10(ps.Y[i] / 1e12));
+                    t.LabelFontSize = 9;
+                    t.LabelFontColor = ColorOf(color);
+                    t.LabelOffsetX = 5;
+                }
+        }
+        if (crossoverOpPerByte > 0)
+        {
+            var v = plt.Add.VerticalLine(Math.Log10(crossoverOpPerByte), 1.5f, Colors.Black, LinePattern.Dashed);
+            v.LegendText = $"crossover Op/B {Schema.Units.Ratio(crossoverOpPerByte)}: PIM below, host above";
         }
         // Ticks sit at integer exponents: plain numbers near 1, powers of ten beyond.
         static string Pow10(double v) => Math.Abs(v) <= 3

@@ -6,9 +6,9 @@ namespace CoDesign.Sweeps.Spec;
 /// <summary>
 /// Applies the swept hardware parameters to a copy of a hardware description, keeping it self-consistent:
 /// <list type="bullet">
-/// <item>hbm_bandwidth_bytes_per_s: memory and every processor's bandwidth scale together, so PIM keeps its
-///   bandwidth multiple and Op/B;</item>
-/// <item>hbm_capacity_bytes: sets capacity and clears the bank geometry (it would no longer multiply out);</item>
+/// <item>hbm_bandwidth_bytes_per_s: the host processor's DRAM bandwidth; every PIM processor's scales with it, so PIM
+///   keeps its bandwidth multiple and Op/B;</item>
+/// <item>hbm_capacity_bytes: sets capacity and clears the bank geometry (it need not hold the new capacity);</item>
 /// <item>logic_pim_bandwidth_multiple: PIM bandwidth = multiple x HBM bandwidth, peak FLOP/s scaled with it (same Op/B);</item>
 /// <item>logic_pim_op_b: PIM peak FLOP/s = Op/B x PIM bandwidth;</item>
 /// <item>logic_pim_clock_hz: PIM peak FLOP/s scales with the clock (MAC count x clock), applied after Op/B;</item>
@@ -28,9 +28,8 @@ public static class HardwareTweaks
 
         if (p.Number("hbm_bandwidth_bytes_per_s") is { } bw)
         {
-            double f = bw / hw.Memory.BandwidthBytesPerS;
-            hw.Memory.BandwidthBytesPerS = bw;
-            host.MemoryBandwidthBytesPerS *= f;
+            double f = bw / host.MemoryBandwidthBytesPerS;
+            host.MemoryBandwidthBytesPerS = bw;
             foreach (var pim in pims) { pim.MemoryBandwidthBytesPerS *= f; ScalePeaks(pim, f); }
         }
         if (p.Number("hbm_capacity_bytes") is { } cap)
@@ -42,7 +41,7 @@ public static class HardwareTweaks
         if (p.Number("logic_pim_bandwidth_multiple") is { } mult)
             foreach (var pim in pims)
             {
-                double nb = mult * hw.Memory.BandwidthBytesPerS;
+                double nb = mult * host.MemoryBandwidthBytesPerS;
                 ScalePeaks(pim, nb / pim.MemoryBandwidthBytesPerS);
                 pim.MemoryBandwidthBytesPerS = nb;
             }

@@ -17,6 +17,7 @@ public sealed class Request(int id, double arrivalS, int inputLen, int outputLen
 
     public bool PrefillDone => Prefilled >= InputLen;
     public int RemainingPrompt => InputLen - Prefilled;
-    /// <summary>KV tokens reserved at admission: the whole sequence, so the cache can never overflow.</summary>
-    public int ReservedKvTokens => InputLen + OutputLen;
+    /// <summary>KV tokens reserved at admission: the whole sequence, so the cache can never overflow (fewer for a
+    /// sliding-window model: the simulator sets it from <c>ProgramMemory.KvTokensHeld</c>).</summary>
+    public int ReservedKvTokens { get; set; } = inputLen + outputLen;
 }

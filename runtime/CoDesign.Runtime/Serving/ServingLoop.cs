@@ -13,7 +13,7 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
     const int Decoding = -1;
     readonly List<Request> _running = new(batchCap);
     readonly Queue<Request> _waiting = new();
-    readonly StageShape _shape = new();
+    readonly StageShape _shape = StageShape.For(backend.Program.Model);
     readonly StageCost _cost = new();
     readonly bool _closed = o.Qps is null;
     int _next;
@@ -41,7 +41,12 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
             var (decodes, prefills, prefillTokens) = BuildStage();
             backend.CostStage(_shape, routing, _cost);
             double start = NowS, dt = _cost.TimeS;
-            if (trace is not null && Stages < trace.StageLimit) backend.EmitTimeline(Stages, start, dt, trace);
+            if (trace is not null)
+            {
+                if (Stages < trace.StageLimit || trace.SampleEvery > 0 && Stages % trace.SampleEvery == 0) backend.EmitTimeline(Stages, start, dt, trace);
+                trace.Stage(new StageSummary(Stages, _shape.IsDecodeOnly ? "decode-only" : decodes > 0 ? "mixed" : "prefill-only", start, dt,
+                    (int)_shape.Tokens, _running.Count, decodes, prefills, prefillTokens, _kvUsed, _cost.TotalEnergyJ));
+            }
             onStage?.Invoke(new StageRecord(Stages, _shape.IsDecodeOnly ? "decode-only" : decodes > 0 ? "mixed" : "prefill-only",
                 start, dt, (int)_shape.Tokens, _running.Count, decodes, prefills, prefillTokens, _cost.TotalEnergyJ,
                 _cost.BusyS[StageCost.Host], _cost.BusyS[StageCost.Pim], _cost.BusyS[StageCost.Link]));

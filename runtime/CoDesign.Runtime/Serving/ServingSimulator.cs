@@ -36,6 +36,7 @@ public static class ServingSimulator
         if (o.Requests is null && o.TraceCsv is null) notes.Add($"simulated {totalRequests} requests (default: {SteadyStateBatches} x batch) so warm-up and drain are a small part");
         // Replica r serves every dp-th request; replica 0 stands for all.
         var requests = dp == 1 ? all : all.Where((_, i) => i % dp == 0).ToList();
+        foreach (var r in requests) r.ReservedKvTokens = ProgramMemory.KvTokensHeld(program, r.InputLen + r.OutputLen);
         int maxSeq = requests.Max(r => r.ReservedKvTokens);
         if (maxSeq > kvCapacity)
             throw new InputException($"a request of {maxSeq} tokens needs more KV cache than the {kvCapacity} tokens a device holds; use more --devices or shorter lengths");

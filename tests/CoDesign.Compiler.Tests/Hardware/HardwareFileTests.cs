@@ -38,7 +38,7 @@ public class HardwareFileTests
             { "name": "minimal",
               "processors": [ { "name": "gpu", "kind": "PROCESSOR_KIND_GPU", "memoryBandwidthBytesPerS": 2e12,
                                 "peak": [ { "dataType": "DATA_TYPE_FP16", "flopsPerS": 3e14 } ] } ],
-              "memory": { "capacityBytes": "42949672960", "bandwidthBytesPerS": 2e12 } }
+              "memory": { "capacityBytes": "42949672960" } }
             """;
         var hw = HardwareFile.Parse(json, "minimal.json");
         using (Assert.EnterMultipleScope())

@@ -36,4 +36,30 @@ public class TraceTests
                 Assert.That(sorted[i].StartS, Is.GreaterThanOrEqualTo(sorted[i - 1].StartS + sorted[i - 1].DurationS - 1e-12), $"{sorted[i].Name} on {track}");
         }
     }
+
+    sealed class SamplingSink : ITraceSink
+    {
+        public readonly List<TraceEvent> Events = [];
+        public readonly List<StageSummary> Stages = [];
+        public int StageLimit => 2;
+        public int SampleEvery => 5;
+        public void Add(in TraceEvent e) => Events.Add(e);
+        public void Stage(in StageSummary s) => Stages.Add(s);
+    }
+
+    [Test]
+    public void WholeRun_EveryStageSummarised_OperatorTimelineSampled()
+    {
+        var sink = new SamplingSink();
+        var r = ServingSimulator.Run(Sim.Compile("mixtral-8x7b", "duplex", 4), new WorkloadOptions { Batch = 4, Requests = 8, InputLen = 64, OutputLen = 16 }, null, sink);
+        var detailed = sink.Events.Where(e => e.Category == "stage").Select(e => int.Parse(e.Name.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order().ToList();
+        var expected = Enumerable.Range(0, (int)r.Stages).Where(i => i < 2 || i % 5 == 0).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sink.Stages.Select(s => s.Index), Is.EqualTo(Enumerable.Range(0, (int)r.Stages)), "every stage, once, in order");
+            Assert.That(detailed, Is.EqualTo(expected), "the first 2, then every 5th");
+            Assert.That(sink.Stages.Max(s => s.Batch), Is.LessThanOrEqualTo(4));
+            Assert.That(sink.Stages.All(s => s.KvUsedTokens > 0), Is.True, "a stage runs only with admitted requests");
+        }
+    }
 }

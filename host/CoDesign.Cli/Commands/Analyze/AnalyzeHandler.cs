@@ -11,7 +11,7 @@ public static class AnalyzeHandler
     public static int Run(Schema.V1.Program program, int decode, int context, string? prefill, string? expertTokens,
         OutputFormat format, CliContext ctx)
     {
-        var shape = BuildShape(decode, context, prefill);
+        var shape = BuildShape(decode, context, prefill, program.Model.SlidingWindow);
         var tokens = expertTokens is null ? null : ParseList(expertTokens, "--expert-tokens");
         var a = StageAnalyzer.Analyze(program, shape, tokens);
         switch (format)
@@ -23,11 +23,11 @@ public static class AnalyzeHandler
         return ExitCodes.Success;
     }
 
-    public static StageShape BuildShape(int decode, int context, string? prefill)
+    public static StageShape BuildShape(int decode, int context, string? prefill, double slidingWindowTokens = 0)
     {
         if (decode < 0) throw new InputException($"--decode must not be negative, got {decode}");
         if (context < 1) throw new InputException($"--context must be at least 1, got {context}");
-        var shape = StageShape.Of(decode, context);
+        var shape = StageShape.Of(decode, context, slidingWindowTokens: slidingWindowTokens);
         if (prefill is not null)
             foreach (var part in prefill.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {

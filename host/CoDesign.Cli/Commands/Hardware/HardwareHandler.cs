@@ -7,14 +7,21 @@ namespace CoDesign.Cli.Commands.Hardware;
 
 public static class HardwareHandler
 {
-    public static int Run(string? name, OutputFormat format, CliContext ctx)
+    public static int Run(string? name, OutputFormat format, bool formatGiven, bool explain, CliContext ctx)
     {
         if (name is not null)
         {
-            // Protobuf JSON is the hardware file format, so a printed preset is a valid starting file.
-            ctx.Out.WriteLine(HardwareFile.ToJson(HardwareFile.Resolve(name)));
+            var hw = HardwareFile.Resolve(name);
+            if (!explain && (!formatGiven || format == OutputFormat.Json))
+            {
+                // The hardware file format itself, so a printed preset is a valid starting file.
+                ctx.Out.WriteLine(HardwareFile.ToJson(hw));
+                return ExitCodes.Success;
+            }
+            HardwareExplainTable.Write(ctx.Out, HardwareExplainer.Explain(hw), explain && !formatGiven ? OutputFormat.Table : format);
             return ExitCodes.Success;
         }
+        if (explain) throw new InputException("--explain needs a preset name or a hardware file (e.g. codesign hardware --explain duplex)");
         var rows = HardwarePresets.Names.Select(n =>
         {
             var hw = HardwarePresets.Get(n);

@@ -35,6 +35,12 @@ public static class ModelsHandler
                         $"{r.Intermediate} {r.Ffn}", r.Experts > 0 ? $"{r.Experts} top-{r.TopK}" : "-", r.Vocab.ToString(),
                         Units.Number(r.Params / 1e9) + " B", Units.Number(r.ActiveParams / 1e9) + " B", Units.Bytes(r.WeightBytes));
                 t.Write(ctx.Out);
+                // One config file: what the reader recognised, so nothing is taken silently.
+                if (models is [{ Features.Count: > 0 } one])
+                {
+                    ctx.Out.WriteLine("recognised:");
+                    foreach (var f in one.Features) ctx.Out.WriteLine($"  - {f}");
+                }
                 break;
         }
         return ExitCodes.Success;

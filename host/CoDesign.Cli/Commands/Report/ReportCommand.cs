@@ -10,11 +10,13 @@ public static class ReportCommand
         var results = new Argument<string[]>("results") { Description = "Results files (JSON Lines) from 'codesign sweep'; several are merged", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Directory for report.html, results.csv and summary.md", Required = true };
         var title = new Option<string?>("--title") { Description = "Report title (default: from the results file name)" };
+        var format = CommonOptions.Format();
         var cmd = new Command("report", "Write an offline HTML report (throughput, energy, latency, rooflines, sensitivity, Pareto), CSV and Markdown");
         cmd.Arguments.Add(results);
         cmd.Options.Add(output);
         cmd.Options.Add(title);
-        cmd.SetAction(p => ReportHandler.Run(p.GetValue(results)!, p.GetValue(output)!, p.GetValue(title), ctx));
+        cmd.Options.Add(format);
+        cmd.SetAction(p => ReportHandler.Run(p.GetValue(results)!, p.GetValue(output)!, p.GetValue(title), p.GetValue(format), ctx));
         return cmd;
     }
 }

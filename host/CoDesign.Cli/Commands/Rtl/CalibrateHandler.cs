@@ -13,8 +13,10 @@ public static class CalibrateHandler
     public static int Run(PimConfig cfg, bool full, int seed, string? write, OutputFormat format, CliContext ctx)
     {
         var shapes = PimCalibration.Sweep(full);
-        var progress = new Progress<string>(s => ctx.Err.WriteLine($"calibrate: {s}"));
-        var r = PimCalibration.RunAsync(cfg, shapes, seed, format == OutputFormat.Table ? progress : null).GetAwaiter().GetResult();
+        // Synchronous reporter: Progress<T> would post to the thread pool and could print after the table.
+        var log = new Progress.ProgressLog(ctx.Err, "calibrate", shapes.Count);
+        var r = PimCalibration.RunAsync(cfg, shapes, seed, new Reporter(log)).GetAwaiter().GetResult();
+        log.Report(shapes.Count);
         if (write is not null) File.WriteAllText(write, HardwareFile.ToJson(r.Calibrated));
         switch (format)
         {
@@ -52,6 +54,13 @@ public static class CalibrateHandler
                 break;
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>The calibration names each shape as it starts, so the shapes before it are done.</summary>
+    sealed class Reporter(Progress.ProgressLog log) : IProgress<string>
+    {
+        int _started;
+        public void Report(string shape) => log.Report(_started++, shape);
     }
 
     static string Pct(double x) => Math.Round(x, 3).ToString("+0.0%;-0.0%;0.0%", System.Globalization.CultureInfo.InvariantCulture);

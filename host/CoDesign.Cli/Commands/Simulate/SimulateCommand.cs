@@ -25,12 +25,13 @@ public static class SimulateCommand
         var chunk = new Option<int>("--chunk-size") { Description = "Token budget of one stage for the chunked scheduler", DefaultValueFactory = _ => 512 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of every random choice", DefaultValueFactory = _ => 1 };
         var stagesCsv = new Option<string?>("--stages-csv") { Description = "Write one CSV row per stage to this file" };
-        var trace = new Option<string?>("--trace") { Description = "Write a Chrome/Perfetto trace (JSON) of the first stages to this file" };
-        var traceStages = new Option<int>("--trace-stages") { Description = "Stages to put in --trace", DefaultValueFactory = _ => 16 };
+        var trace = new Option<string?>("--trace") { Description = "Write a Chrome/Perfetto trace (JSON) of the run: every stage with its counts, and the operator timeline of sampled stages" };
+        var traceStages = new Option<int>("--trace-stages") { Description = "Stages from the start with the operator timeline in --trace", DefaultValueFactory = _ => 16 };
+        var traceEvery = new Option<int>("--trace-every") { Description = "After those, the operator timeline of every Nth stage (0: none)", DefaultValueFactory = _ => 100 };
         var format = CommonOptions.Format();
         var cmd = new Command("simulate", "Serve a workload on a system stage by stage: throughput, TTFT/TBT/E2E percentiles, energy per token");
         sys.AddTo(cmd);
-        foreach (var opt in new Option[] { batch, qps, maxBatch, requests, inputLen, outputLen, lengthStd, workload, routing, scheduler, maxTokens, chunk, seed, stagesCsv, trace, traceStages, format })
+        foreach (var opt in new Option[] { batch, qps, maxBatch, requests, inputLen, outputLen, lengthStd, workload, routing, scheduler, maxTokens, chunk, seed, stagesCsv, trace, traceStages, traceEvery, format })
             cmd.Options.Add(opt);
         cmd.SetAction(p =>
         {
@@ -51,7 +52,8 @@ public static class SimulateCommand
                 Seed = p.GetValue(seed),
             };
             if (p.GetValue(traceStages) < 1) throw new InputException("--trace-stages must be at least 1");
-            return SimulateHandler.Run(sys.Program(p), options, p.GetValue(stagesCsv), p.GetValue(trace), p.GetValue(traceStages), p.GetValue(format), ctx);
+            if (p.GetValue(traceEvery) < 0) throw new InputException("--trace-every must not be negative");
+            return SimulateHandler.Run(sys.Program(p), options, p.GetValue(stagesCsv), p.GetValue(trace), p.GetValue(traceStages), p.GetValue(format), ctx, p.GetValue(traceEvery));
         });
         return cmd;
     }

@@ -42,7 +42,11 @@ public static class SweepHandler
                     }.Run(points, outPath, ct);
                 });
         }
-        else outcome = new SweepRunner(runner) { Parallelism = a.Jobs }.Run(points, outPath, ct);
+        else
+        {
+            var log = new Progress.ProgressLog(ctx.Err, $"sweep {spec.Name}", points.Count);
+            outcome = new SweepRunner(runner) { Parallelism = a.Jobs, Progress = (done, _) => log.Report(done) }.Run(points, outPath, ct);
+        }
 
         ctx.Err.WriteLine($"sweep {spec.Name}{(shard.N > 1 ? $" shard {shard.I}/{shard.N}" : "")}: {outcome.Total} points, " +
                           $"{outcome.AlreadyDone} already done, {outcome.Ran} run ({outcome.Errors} could not run) in {Units.Seconds(outcome.Elapsed.TotalSeconds)} -> {outPath}");

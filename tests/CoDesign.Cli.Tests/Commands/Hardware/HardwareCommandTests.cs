@@ -48,4 +48,43 @@ public class HardwareCommandTests
             Assert.That(r.Err, Does.Contain("tpu-v9"));
         }
     }
+
+    [Test]
+    public void PresetWithFormatTable_PrintsATableOfFields()
+    {
+        var r = Cli.Run("hardware", "h200", "--format", "table");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(r.ExitCode, Is.Zero, r.ToString());
+            Assert.That(r.Out.TrimStart(), Does.Not.StartWith("{"));
+            Assert.That(r.Out, Does.Contain("processors[gpu].memoryBandwidthBytesPerS").And.Contain("4.8E+12").And.Contain("B/s"));
+        }
+    }
+
+    [Test]
+    public void ExplainFile_PrintsEveryFieldWithUnitMeaningAndSource()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"codesign-explain-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(path, HardwareFile.ToJson(HardwarePresets.Duplex()));
+            var r = Cli.Run("hardware", "--explain", path, "--format", "csv");
+            Assert.That(r.ExitCode, Is.Zero, r.ToString());
+            var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(lines[0].TrimEnd('\r'), Is.EqualTo("field,value,unit,meaning,source"));
+                Assert.That(lines, Has.Length.EqualTo(HardwareExplainer.Explain(HardwarePresets.Duplex()).Count + 1));
+                Assert.That(r.Out, Does.Contain("memory.capacityBytes,").And.Contain("[T] 5 x 16 GB HBM3 stacks"));
+            }
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Test]
+    public void ExplainWithoutAName_ExitsTwo()
+    {
+        var r = Cli.Run("hardware", "--explain");
+        Assert.That((r.ExitCode, r.ErrLines.Length), Is.EqualTo((2, 1)), r.ToString());
+    }
 }
