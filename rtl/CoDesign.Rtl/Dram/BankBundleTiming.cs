@@ -1,24 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-// HBM3 timing of the bank-bundle path in GEMM-module cycles: the same numbers as cd_dram_bundle.sv's parameters.
+// HBM3 timing of the bank-bundle path in GEMM-module cycles, derived from the one HBM3 timing source.
+using CoDesign.Machine.Dram;
+using CoDesign.Schema.Hardware;
+
 namespace CoDesign.Rtl.Dram;
 
 /// <summary>
-/// One module cycle (650 MHz [T], 1.54 ns) is about two HBM3 tCK (0.77 ns [C]), so each published tCK count
-/// is halved and rounded up [I]. Kept equal to cd_dram_bundle.sv's defaults (a test pins that).
+/// One module cycle (650 MHz [T], 1.54 ns) is about two HBM3 tCK (0.77 ns [C]), so each tCK count of the
+/// hardware description's HBM3 timing (HardwarePresets, via <see cref="HbmTiming"/>) is halved and rounded up
+/// [I]. cd_dram_bundle.sv's parameter defaults equal them (DramTimingCheckerTests pins that).
 /// </summary>
 public sealed record BankBundleTiming(int Rcd, int Rp, int Ras, int Rc, int Ccd, int Rtp, int Rrd, int Cl, int Rfc, int Refi)
 {
-    public static readonly BankBundleTiming Hbm3 = new(
-        Rcd: Half(19),    // [C] nRCDRD 19
-        Rp: Half(19),     // [C] nRP 19
-        Ras: Half(45),    // [C] nRAS 45
-        Rc: Half(63),     // [C] nRC 63
-        Ccd: Half(4),     // [C] nCCDL 4: bundle reads are spaced by tCCD_L [T]
-        Rtp: Half(8),     // [C] nRTPL 8
-        Rrd: Half(4),     // [C] nRRDL 4
-        Cl: Half(19),     // [C] nCL 19
-        Rfc: Half(260),   // [C] nRFCSB 260; one REF stands for the bundle's per-bank refreshes [I]
-        Refi: Half(5070));// [C] nREFI 5070
+    public static readonly BankBundleTiming Hbm3 = From(HbmTiming.From(HardwarePresets.Duplex().Memory.Timing));
 
-    static int Half(int tck) => (tck + 1) / 2;
+    /// <summary>Bundle reads are spaced by tCCD_L [T]; one REF stands for the bundle's per-bank refreshes (tRFCsb) [I].</summary>
+    public static BankBundleTiming From(HbmTiming tck)
+    {
+        var m = tck.InCycles(2);
+        return new(m.RcdRd, m.Rp, m.Ras, m.Rc, m.CcdL, m.RtpL, m.RrdL, m.Cl, m.RfcSb, m.Refi);
+    }
+
+    /// <summary>Verilator -G overrides for cd_dram_bundle's timing parameters (not yet passed through cd_pim_tb).</summary>
+    public IReadOnlyList<string> Parameters =>
+        [$"TRcd={Rcd}", $"TRp={Rp}", $"TRas={Ras}", $"TRc={Rc}", $"TCcd={Ccd}", $"TRtp={Rtp}", $"TRrd={Rrd}", $"TCl={Cl}", $"TRfc={Rfc}", $"TRefi={Refi}"];
 }
