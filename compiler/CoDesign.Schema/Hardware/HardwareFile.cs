@@ -1,4 +1,5 @@
 using CoDesign.Schema.V1;
+using CoDesign.Schema.Validation;
 using Google.Protobuf;
 
 namespace CoDesign.Schema.Hardware;
@@ -19,18 +20,14 @@ public static class HardwareFile
 
     public static V1.Hardware Load(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new InputException($"cannot read hardware file {path}: {e.Message}"); }
-        return Parse(text, path);
+        return Parse(InputFiles.ReadText(path, "hardware file", InputFiles.MaxJsonBytes), path);
     }
 
     public static V1.Hardware Parse(string json, string origin)
     {
         V1.Hardware hw;
         try { hw = Parser.Parse<V1.Hardware>(json); }
-        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException or InvalidOperationException or OverflowException or ArgumentException)
         { throw new InputException($"hardware file {origin} is not valid hardware JSON: {OneLine(e.Message)}"); }
         HardwareValidator.Validate(hw, origin);
         return hw;
@@ -39,5 +36,5 @@ public static class HardwareFile
     public static string ToJson(V1.Hardware hw) =>
         new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation().WithFormatDefaultValues(false)).Format(hw);
 
-    internal static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+    internal static string OneLine(string s) => InputText.Escape(s.ReplaceLineEndings(" ").Trim(), 2 * InputText.MaxQuotedChars);
 }

@@ -12,4 +12,6 @@ public sealed class EngineOptions
     /// placed on PIM (decode); off: one after the other.
     /// </summary>
     public required DuplexPlan Plan { get; init; }
+    /// <summary>Cancelled by Ctrl-C: the engine stops before its next stage.</summary>
+    public CancellationToken Cancellation { get; init; }
 }

@@ -12,10 +12,11 @@ public static class CalibrateHandler
 {
     public static int Run(PimConfig cfg, bool full, int seed, string? write, OutputFormat format, CliContext ctx)
     {
+        if (write is not null) AtomicFile.CheckWritable(write);   // before minutes of co-simulation
         var shapes = PimCalibration.Sweep(full);
         var progress = new Progress<string>(s => ctx.Err.WriteLine($"calibrate: {s}"));
-        var r = PimCalibration.RunAsync(cfg, shapes, seed, format == OutputFormat.Table ? progress : null).GetAwaiter().GetResult();
-        if (write is not null) File.WriteAllText(write, HardwareFile.ToJson(r.Calibrated));
+        var r = PimCalibration.RunAsync(cfg, shapes, seed, format == OutputFormat.Table ? progress : null, ctx.Cancellation).GetAwaiter().GetResult();
+        if (write is not null) AtomicFile.WriteText(write, HardwareFile.ToJson(r.Calibrated));
         switch (format)
         {
             case OutputFormat.Json:
