@@ -1,5 +1,7 @@
 using System.CommandLine;
+using CoDesign.Reports.Guards;
 using CoDesign.Schema;
+using CoDesign.Schema.Validation;
 
 namespace CoDesign.Cli;
 
@@ -34,24 +36,22 @@ public static class CodesignApp
         return root;
     }
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
     {
-        var ctx = new CliContext(stdout, stderr);
+        // Results are held until the verb returns: a failure part-way prints none of them, and the finished text
+        // is checked once more for NaN/Infinity (the writers check field by field first).
+        var buffered = new StringWriter();
+        var ctx = new CliContext(buffered, stderr) { Cancellation = cancellation };
         try
         {
             // `codesign VERB --version` answers like `codesign --version`, even where the verb has required arguments.
             if (args.Contains("--version")) args = ["--version"];
-            var parse = BuildRoot(ctx).Parse(args);
-            if (parse.Errors.Count > 0)
-            {
-                // Name what the user typed wrong when there is such a token ("Unrecognized command or argument 'x'"),
-                // rather than a generic error listed before it ("Required command was not provided").
-                var error = parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
-                    ?? parse.Errors[0];
-                stderr.WriteLine($"codesign: error: {OneLine(error.Message)} (see 'codesign --help')");
-                return ExitCodes.BadInput;
-            }
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            int code = Dispatch(args, ctx, stderr);
+            var text = buffered.ToString();
+            FiniteCheck.Text(text, "stdout");
+            stdout.Write(text);
+            stdout.Flush();
+            return code;
         }
         catch (InputException e)
         {
@@ -63,6 +63,11 @@ public static class CodesignApp
             stderr.WriteLine("codesign: cancelled");
             return 130;
         }
+        catch (NonFiniteOutputException e)
+        {
+            stderr.WriteLine($"codesign: internal error: {OneLine(e.Message)} (a bug: inputs are range-checked; please report it)");
+            return ExitCodes.InternalFailure;
+        }
         catch (Exception e)
         {
             stderr.WriteLine($"codesign: internal error: {OneLine(e.GetType().Name + ": " + e.Message)}");
@@ -71,5 +76,21 @@ public static class CodesignApp
         }
     }
 
-    static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+    static int Dispatch(string[] args, CliContext ctx, TextWriter stderr)
+    {
+        var stdout = ctx.Out;
+        var parse = BuildRoot(ctx).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Name what the user typed wrong when there is such a token ("Unrecognized command or argument 'x'"),
+            // rather than a generic error listed before it ("Required command was not provided").
+            var error = parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+                ?? parse.Errors[0];
+            stderr.WriteLine($"codesign: error: {OneLine(error.Message)} (see 'codesign --help')");
+            return ExitCodes.BadInput;
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+
+    static string OneLine(string s) => InputText.OneLine(s);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CoDesign.Reports.Guards;
 
 namespace CoDesign.Reports;
 
@@ -18,6 +19,11 @@ public static class ChromeTrace
     public static byte[] Serialize(IEnumerable<Event> events, IEnumerable<Counter>? counters = null)
     {
         var list = events.ToList();
+        foreach (var e in list)
+        {
+            FiniteCheck.Number(e.StartS, $"trace event '{e.Name}' ts");
+            FiniteCheck.Number(e.DurationS, $"trace event '{e.Name}' dur");
+        }
         var tracks = list.Select(e => (e.Device, e.Track)).Distinct().OrderBy(t => t.Device).ThenBy(t => t.Track, StringComparer.Ordinal).ToList();
         var tid = tracks.Select((t, i) => (t, i + 1)).ToDictionary(x => x.t, x => x.Item2);
         using var ms = new MemoryStream();

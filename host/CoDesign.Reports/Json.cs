@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CoDesign.Reports.Guards;
 
 namespace CoDesign.Reports;
 
@@ -17,8 +18,14 @@ public static class Json
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static void Write<T>(TextWriter w, T value) => w.WriteLine(JsonSerializer.Serialize(value, Options));
+    public static void Write<T>(TextWriter w, T value) => w.WriteLine(Serialize(value));
 
-    public static string Serialize<T>(T value, bool indented = true) =>
-        JsonSerializer.Serialize(value, indented ? Options : new JsonSerializerOptions(Options) { WriteIndented = false });
+    /// <summary>Refuses (as an internal error naming the field) a value holding NaN or an infinity: no output shows one.</summary>
+    public static string Serialize<T>(T value, bool indented = true)
+    {
+        FiniteCheck.Object(value);
+        return JsonSerializer.Serialize(value, indented ? Options : Compact);
+    }
+
+    static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
 }

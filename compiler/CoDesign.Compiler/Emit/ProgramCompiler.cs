@@ -1,5 +1,6 @@
 using CoDesign.Compiler.Graph;
 using CoDesign.Compiler.Planning;
+using CoDesign.Compiler.Planning.Validation;
 using CoDesign.Machine.Stages;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.Programs;
@@ -18,6 +19,7 @@ public static class ProgramCompiler
     public static Program Compile(ModelConfig model, Hardware hw, SystemOptions options)
     {
         HardwareValidator.Validate(hw, hw.Name);
+        SystemLimits.Check(options);
         model = Models.ModelLoader.WithTypes(model, null, null, null);   // unset data types default to fp16
         var system = SystemPlanner.Plan(model, hw, options);
         var graph = new LayerGraphBuilder(model, system);

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using CoDesign.Compiler.Models.Validation;
 using CoDesign.Schema;
+using CoDesign.Schema.Validation;
 using CoDesign.Schema.V1;
 
 namespace CoDesign.Compiler.Models;
@@ -22,23 +24,20 @@ public static class HfConfigReader
 
     public static ModelConfig Load(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new InputException($"cannot read model config {path}: {e.Message}"); }
-        return Parse(text, path);
+        return Parse(InputFiles.ReadText(path, "model config", InputFiles.MaxJsonBytes), path);
     }
 
     public static ModelConfig Parse(string json, string origin)
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new InputException($"{origin}: not valid JSON ({e.Message.ReplaceLineEndings(" ")})"); }
+        catch (JsonException e) { throw new InputException($"{origin}: not valid JSON ({InputText.OneLine(e.Message)})"); }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InputException($"{origin}: expected a JSON object");
+            ConfigLimits.CheckRaw(doc.RootElement, origin);   // ranges of every numeric key: docs/input-limits.md
             var c = new Fields(doc.RootElement, origin);
-            return Normalise(c, origin);
+            return ConfigLimits.Checked(Normalise(c, origin), origin);
         }
     }
 

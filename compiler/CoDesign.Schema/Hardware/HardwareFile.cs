@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CoDesign.Schema.V1;
+using CoDesign.Schema.Validation;
 using Google.Protobuf;
 
 namespace CoDesign.Schema.Hardware;
@@ -21,11 +22,7 @@ public static class HardwareFile
 
     public static V1.Hardware Load(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new InputException($"cannot read hardware file {path}: {e.Message}"); }
-        return Parse(text, path);
+        return Parse(InputFiles.ReadText(path, "hardware file", InputFiles.MaxJsonBytes), path);
     }
 
     // Fields that were removed, and what to do instead: refused by name rather than by the parser's generic message.
@@ -48,7 +45,7 @@ public static class HardwareFile
         try { json = ReadableJson.ToProtoJson(top, V1.Hardware.Descriptor); }
         catch (InputException e) { throw new InputException($"hardware file {origin}: {e.Message}"); }
         try { hw = Parser.Parse<V1.Hardware>(json); }
-        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException or InvalidOperationException or OverflowException or ArgumentException)
         { throw new InputException($"hardware file {origin} is not valid hardware JSON: {OneLine(e.Message)}"); }
         HardwareValidator.Validate(hw, origin);
         return hw;
@@ -57,5 +54,5 @@ public static class HardwareFile
     /// <summary>The hardware file format: protobuf JSON with short enum names and numbers as numbers (<see cref="ReadableJson"/>).</summary>
     public static string ToJson(V1.Hardware hw) => ReadableJson.Format(hw);
 
-    internal static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+    internal static string OneLine(string s) => InputText.Escape(s.ReplaceLineEndings(" ").Trim(), 2 * InputText.MaxQuotedChars);
 }

@@ -1,4 +1,5 @@
 using CoDesign.Schema.V1;
+using CoDesign.Schema.Validation;
 
 namespace CoDesign.Schema.Hardware;
 
@@ -8,6 +9,7 @@ public static class HardwareValidator
     public static void Validate(V1.Hardware hw, string origin)
     {
         void Fail(string what) => throw new InputException($"hardware {origin}: {what}");
+        HardwareLimits.Check(hw, origin);   // every numeric field in its documented range first (docs/input-limits.md)
 
         if (hw.Processors.Count == 0) Fail("no processor (add one to 'processors')");
         var names = new HashSet<string>();

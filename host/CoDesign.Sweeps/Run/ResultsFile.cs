@@ -35,7 +35,8 @@ public static class ResultsFile
             if (!span.Trim((byte)'\r').IsEmpty)
             {
                 try { rows.Add(JsonSerializer.Deserialize<ResultRow>(span, Json.Options) ?? throw new JsonException("null")); }
-                catch (JsonException e) { throw new InputException($"results file {path} line {lineNo} is not a result row: {e.Message}"); }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
+                { throw new InputException($"results file {path} line {lineNo} is not a result row: {e.Message}"); }
             }
             start = nl + 1;
         }

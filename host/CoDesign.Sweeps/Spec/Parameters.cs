@@ -1,5 +1,7 @@
+using CoDesign.Runtime.Serving.Validation;
 using CoDesign.Schema;
 using CoDesign.Sweeps.Options;
+using CoDesign.Schema.Validation;
 
 namespace CoDesign.Sweeps.Spec;
 
@@ -11,34 +13,35 @@ public enum ParamType { Text, Integer, Number }
 /// </summary>
 public static class Parameters
 {
-    public sealed record Def(string Name, ParamType Type, string[]? Choices = null, bool Hardware = false, double Min = 0);
+    /// <param name="Max">Upper bound (docs/input-limits.md): the CLI option's or hardware field's limit, so a sweep accepts what one run does.</param>
+    public sealed record Def(string Name, ParamType Type, string[]? Choices = null, bool Hardware = false, double Min = 0, double Max = double.MaxValue);
 
     public static readonly IReadOnlyList<Def> All =
     [
         new("model", ParamType.Text),
         new("hardware", ParamType.Text),
         new("system", ParamType.Text),
-        new("devices", ParamType.Integer, Min: 1),
-        new("devices_multiple", ParamType.Integer, Min: 1),
-        new("batch", ParamType.Integer, Min: 1),
-        new("qps", ParamType.Number, Min: double.Epsilon),
-        new("requests", ParamType.Integer, Min: 1),
-        new("input_len", ParamType.Integer, Min: 1),
-        new("output_len", ParamType.Integer, Min: 1),
-        new("length_std", ParamType.Number),
+        new("devices", ParamType.Integer, Min: 1, Max: 1024),
+        new("devices_multiple", ParamType.Integer, Min: 1, Max: 1024),
+        new("batch", ParamType.Integer, Min: 1, Max: 1 << 16),
+        new("qps", ParamType.Number, Min: double.Epsilon, Max: 1e6),
+        new("requests", ParamType.Integer, Min: 1, Max: 1_000_000),
+        new("input_len", ParamType.Integer, Min: 1, Max: WorkloadLimits.MaxTokens),
+        new("output_len", ParamType.Integer, Min: 1, Max: WorkloadLimits.MaxTokens),
+        new("length_std", ParamType.Number, Max: 10),
         new("scheduler", ParamType.Text, SystemOptionTables.Scheduler.Names),
         new("routing", ParamType.Text),
         new("co_processing", ParamType.Text, SystemOptionTables.CoProcessing.Names),
         new("moe_parallelism", ParamType.Text, SystemOptionTables.MoeParallelism.Names),
         new("placement", ParamType.Text, SystemOptionTables.Placement.Names),
-        new("seed", ParamType.Integer),
-        new("logic_pim_bandwidth_multiple", ParamType.Number, Hardware: true, Min: double.Epsilon),
-        new("logic_pim_op_b", ParamType.Number, Hardware: true, Min: double.Epsilon),
-        new("logic_pim_clock_hz", ParamType.Number, Hardware: true, Min: double.Epsilon),
-        new("xpu_flops_per_s", ParamType.Number, Hardware: true, Min: double.Epsilon),
-        new("hbm_bandwidth_bytes_per_s", ParamType.Number, Hardware: true, Min: double.Epsilon),
-        new("hbm_capacity_bytes", ParamType.Number, Hardware: true, Min: 1),
-        new("energy_j_per_bit", ParamType.Number, Hardware: true),
+        new("seed", ParamType.Integer, Max: 9e15),
+        new("logic_pim_bandwidth_multiple", ParamType.Number, Hardware: true, Min: double.Epsilon, Max: 1000),
+        new("logic_pim_op_b", ParamType.Number, Hardware: true, Min: double.Epsilon, Max: 1e6),
+        new("logic_pim_clock_hz", ParamType.Number, Hardware: true, Min: double.Epsilon, Max: 1e11),
+        new("xpu_flops_per_s", ParamType.Number, Hardware: true, Min: double.Epsilon, Max: 1e18),
+        new("hbm_bandwidth_bytes_per_s", ParamType.Number, Hardware: true, Min: double.Epsilon, Max: 1e16),
+        new("hbm_capacity_bytes", ParamType.Number, Hardware: true, Min: 1, Max: HardwareLimits.MaxCapacityBytes),
+        new("energy_j_per_bit", ParamType.Number, Hardware: true, Max: 1e-9),
     ];
 
     static readonly Dictionary<string, Def> ByName = All.ToDictionary(d => d.Name);
@@ -70,10 +73,12 @@ public static class Parameters
                 if (value is not double n || n != Math.Floor(n) || Math.Abs(n) > 9e15)
                     throw new InputException($"{where}: '{name}' must be an integer, got {Show(value)}");
                 if (n < d.Min) throw new InputException($"{where}: '{name}' must be at least {d.Min}, got {Show(value)}");
+                if (n > d.Max) throw new InputException($"{where}: '{name}' must be at most {d.Max}, got {Show(value)}");
                 return (long)n;
             default:
                 if (value is not double x || !double.IsFinite(x)) throw new InputException($"{where}: '{name}' must be a finite number, got {Show(value)}");
                 if (x < d.Min) throw new InputException($"{where}: '{name}' must be {(d.Min > 0 ? "positive" : "at least 0")}, got {Show(value)}");
+                if (x > d.Max) throw new InputException($"{where}: '{name}' must be at most {InputText.Number(d.Max)}, got {Show(value)}");
                 return x;
         }
     }
@@ -86,7 +91,7 @@ public static class Parameters
 
     public static string Show(object v) => v switch
     {
-        string s => $"'{s}'",
+        string s => InputText.Quote(s),
         double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => v.ToString() ?? "null",

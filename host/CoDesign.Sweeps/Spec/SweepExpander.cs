@@ -8,6 +8,7 @@ public static class SweepExpander
     /// <param name="overrides">Parameters set on every point after its axes (<c>--set</c>), e.g. another seed for a whole study.</param>
     public static IReadOnlyList<SweepPoint> Expand(SweepSpec spec, IReadOnlyDictionary<string, object>? overrides = null)
     {
+        SweepLimits.Check(spec);
         var points = new List<SweepPoint>();
         var seen = new Dictionary<string, int>();
         foreach (var g in spec.Groups)

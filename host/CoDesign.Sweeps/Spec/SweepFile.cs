@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CoDesign.Schema;
+using CoDesign.Schema.Validation;
 
 namespace CoDesign.Sweeps.Spec;
 
@@ -18,11 +19,7 @@ public static class SweepFile
 
     public static SweepSpec Load(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new InputException($"cannot read sweep file {path}: {e.Message}"); }
-        return Parse(text, path);
+        return Parse(InputFiles.ReadText(path, "sweep file", InputFiles.MaxJsonBytes), path);
     }
 
     public static SweepSpec Parse(string json, string origin)
@@ -34,6 +31,7 @@ public static class SweepFile
         {
             var root = doc.RootElement;
             string where = $"sweep file {origin}";
+            JsonStrings.Check(root, where);
             if (root.ValueKind != JsonValueKind.Object) throw new InputException($"{where}: the top level must be an object");
             CheckKeys(root, TopKeys, where);
             string name = OptionalString(root, "name", where) ?? Path.GetFileNameWithoutExtension(origin);

@@ -14,4 +14,6 @@ public sealed class EngineOptions
     public required DuplexPlan Plan { get; init; }
     /// <summary>When set, the engine records every stage's decisions here.</summary>
     public DecisionLog? Decisions { get; init; }
+    /// <summary>Cancelled by Ctrl-C: the engine stops before its next stage.</summary>
+    public CancellationToken Cancellation { get; init; }
 }

@@ -61,6 +61,7 @@ public sealed class InferenceEngine
         var total = Stopwatch.StartNew();
         for (int stage = 0; waiting.Count > 0 || running.Count > 0; stage++)
         {
+            _o.Cancellation.ThrowIfCancellationRequested();   // Ctrl-C between stages
             while (running.Count < _o.MaxBatch && waiting.Count > 0)
             {
                 var r = waiting.Dequeue();

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using CoDesign.Schema;
+using CoDesign.Schema.Validation;
 
 namespace CoDesign.Runtime.Tensors.Safetensors;
 
@@ -14,6 +15,8 @@ public static class SafetensorsReader
 {
     // A header larger than this is not a checkpoint header; the limit stops a corrupt length from allocating GBs.
     const long MaxHeaderBytes = 100L << 20;
+    // Our bound: checkpoints use rank 1-4; a rank above 8 is a corrupt header.
+    const int MaxRank = 8;
 
     public static List<HostTensor> Read(string path)
     {
@@ -48,11 +51,12 @@ public static class SafetensorsReader
 
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header); }
-        catch (JsonException e) { throw new InputException($"{origin}: corrupt safetensors header, not valid JSON ({e.Message.ReplaceLineEndings(" ")})"); }
+        catch (JsonException e) { throw new InputException($"{origin}: corrupt safetensors header, not valid JSON ({InputText.OneLine(e.Message)})"); }
         var entries = new List<(string Name, TensorDType DType, int[] Shape, long Begin, long End)>();
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InputException($"{origin}: safetensors header is not a JSON object");
+            JsonStrings.Check(doc.RootElement, $"{origin}: safetensors header");
             foreach (var p in doc.RootElement.EnumerateObject())
                 if (p.Name != "__metadata__") entries.Add(ParseEntry(p.Name, p.Value, dataLength, origin));
         }
@@ -84,6 +88,10 @@ public static class SafetensorsReader
             throw Bad("missing or malformed data_offsets");
         if (begin < 0 || end < begin || end > dataLength)
             throw Bad($"data_offsets [{begin}, {end}] outside the {dataLength} data bytes (truncated or corrupt file)");
+        // The element count is checked in floating point first: a product of int dimensions can wrap a long.
+        if (shape.Length > MaxRank) throw Bad($"shape has {shape.Length} dimensions, more than {MaxRank}");
+        if (shape.Aggregate(1.0, (a, d) => a * d) * dtype.ElementBytes() > dataLength)
+            throw Bad($"shape {HostTensor.ShapeText(shape)} needs more bytes than the file's {dataLength} data bytes");
         long count = HostTensor.ElementCount(shape);
         if (end - begin != count * dtype.ElementBytes())
             throw Bad($"{end - begin} data bytes do not match shape {HostTensor.ShapeText(shape)} of {dtype.HeaderName()} ({count * dtype.ElementBytes()} bytes)");

@@ -26,10 +26,11 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
     public readonly double[] EnergyJ = new double[7];
     public readonly LatencyStats Ttft = new(requests.Count), Tbt = new(requests.Count * 16), E2e = new(requests.Count);
 
-    public void Run()
+    public void Run(CancellationToken ct = default)
     {
         while (Completed < requests.Count)
         {
+            if ((Stages & 1023) == 0) ct.ThrowIfCancellationRequested();   // Ctrl-C, checked every 1,024 stages
             Admit();
             if (_running.Count == 0)
             {

@@ -1,5 +1,6 @@
 using CoDesign.Machine.Stages;
 using CoDesign.Runtime.Backends;
+using CoDesign.Runtime.Serving.Validation;
 using CoDesign.Schema;
 using CoDesign.Schema.V1;
 
@@ -16,7 +17,8 @@ public static class ServingSimulator
     /// <summary>Closed loop without --requests: this many batches' worth, so warm-up and drain are small.</summary>
     public const int SteadyStateBatches = 8;
 
-    public static SimulationResult Run(Program program, WorkloadOptions o, Action<StageRecord>? onStage = null, ITraceSink? trace = null)
+    public static SimulationResult Run(Program program, WorkloadOptions o, Action<StageRecord>? onStage = null, ITraceSink? trace = null,
+        CancellationToken ct = default)
     {
         Validate(o);
         var backend = new AnalyticBackend(program);
@@ -52,8 +54,9 @@ public static class ServingSimulator
         var routing = program.Model.NumExperts > 0
             ? new ExpertRouting((int)program.Model.NumExperts, (int)program.Model.NumLayers, o.Routing, Workload.Rng(o.Seed, 2))
             : null;
+        WorkloadLimits.CheckWork(o, requests, replicaBatch);
         var loop = new Loop(o, backend, routing, requests, replicaBatch, kvCapacity, onStage, trace);
-        loop.Run();
+        loop.Run(ct);
 
         double simulated = loop.NowS;
         long tokens = loop.OutputTokens * dp;
@@ -100,5 +103,6 @@ public static class ServingSimulator
         if (!(o.LengthStd >= 0) || !double.IsFinite(o.LengthStd)) throw new InputException($"--length-std must be a non-negative fraction, got {o.LengthStd}");
         if (o.MaxBatchedTokens < 1) throw new InputException($"--max-batched-tokens must be at least 1, got {o.MaxBatchedTokens}");
         if (o.ChunkSize < 1) throw new InputException($"--chunk-size must be at least 1, got {o.ChunkSize}");
+        WorkloadLimits.Check(o);   // upper bounds: docs/input-limits.md
     }
 }

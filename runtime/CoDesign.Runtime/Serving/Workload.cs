@@ -1,5 +1,7 @@
 using System.Globalization;
+using CoDesign.Runtime.Serving.Validation;
 using CoDesign.Schema;
+using CoDesign.Schema.Validation;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Random;
 
@@ -22,35 +24,52 @@ public static class Workload
         return list;
     }
 
+    // Clamped in floating point before the cast, so a wide spread cannot wrap to a negative or huge length.
     static int Length(int mean, double stdFraction, System.Random rng) =>
-        stdFraction <= 0 ? mean : Math.Max(1, (int)Math.Round(Normal.Sample(rng, mean, stdFraction * mean)));
+        stdFraction <= 0 ? mean : (int)Math.Clamp(Math.Round(Normal.Sample(rng, mean, stdFraction * mean)), 1, WorkloadLimits.MaxTokens);
 
+    /// <summary>
+    /// A CSV trace: a header naming arrival_s (or arrival), input_len and output_len in any order, other columns
+    /// ignored; or no header and those three first. Rows may come in any order: they are sorted by arrival
+    /// (stably, so equal arrivals keep file order). Lengths and the row count have the ranges of <see cref="WorkloadLimits"/>.
+    /// </summary>
     public static List<Request> ReadTrace(string path, int? limit)
     {
-        string[] lines;
-        try { lines = File.ReadAllLines(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new InputException($"cannot read trace {path}: {e.Message}"); }
-        var list = new List<Request>();
-        int start = lines.Length > 0 && lines[0].Contains("arrival", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
-        double last = 0;
+        var lines = InputFiles.ReadLines(path, "trace", InputFiles.MaxTableBytes);
+        string where = $"trace {path}";
+        int start = 0, cArrival = 0, cInput = 1, cOutput = 2;
+        int first = Array.FindIndex(lines, l => !string.IsNullOrWhiteSpace(l));
+        if (first >= 0 && lines[first].Contains("arrival", StringComparison.OrdinalIgnoreCase))
+        {
+            var names = lines[first].Split(',').Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToList();
+            int Col(params string[] keys) => keys.Select(k => names.IndexOf(k)).FirstOrDefault(i => i >= 0, -1) is var c and >= 0 ? c
+                : throw new InputException($"{where} line {first + 1}: the header has no '{keys[0]}' column (need arrival_s, input_len, output_len; others are ignored)");
+            (cArrival, cInput, cOutput, start) = (Col("arrival_s", "arrival"), Col("input_len", "input_tokens", "prompt_len"), Col("output_len", "output_tokens"), first + 1);
+        }
+        int need = Math.Max(cArrival, Math.Max(cInput, cOutput)) + 1;
+        var rows = new List<(double Arrival, int Input, int Output)>();
         for (int i = start; i < lines.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
             var f = lines[i].Split(',');
-            if (f.Length != 3
-                || !double.TryParse(f[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var arrival) || !double.IsFinite(arrival) || arrival < 0
-                || !int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var input) || input < 1
-                || !int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var output) || output < 1)
-                throw new InputException($"trace {path} line {i + 1}: expected arrival_s,input_len,output_len with arrival >= 0 and lengths >= 1, got '{lines[i]}'");
-            if (arrival < last) throw new InputException($"trace {path} line {i + 1}: arrivals must not go back in time ({arrival} < {last})");
-            last = arrival;
-            list.Add(new Request(list.Count, arrival, input, output));
-            if (limit is { } l && list.Count >= l) break;
+            if (f.Length < need
+                || !double.TryParse(f[cArrival].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var arrival) || !double.IsFinite(arrival) || arrival < 0 || arrival > MaxArrivalS
+                || !int.TryParse(f[cInput].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var input) || !WorkloadLimits.Tokens.Allows(input)
+                || !int.TryParse(f[cOutput].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var output) || !WorkloadLimits.Tokens.Allows(output))
+                throw new InputException($"{where} line {i + 1}: expected arrival_s,input_len,output_len with arrival in [0, {MaxArrivalS:0e+0}] s " +
+                    $"and lengths in [1, {WorkloadLimits.MaxTokens}], got {InputText.Quote(lines[i])}");
+            if (rows.Count >= WorkloadLimits.Requests.Max)
+                throw new InputException($"{where}: more than {WorkloadLimits.Requests.Max} requests (the most one run may simulate)");
+            rows.Add((arrival, input, output));
         }
-        if (list.Count == 0) throw new InputException($"trace {path} has no requests");
-        return list;
+        if (rows.Count == 0) throw new InputException($"{where} has no requests");
+        // OrderBy is stable: equal arrivals keep their file order.
+        var sorted = rows.OrderBy(r => r.Arrival).Take(limit ?? int.MaxValue).ToList();
+        return sorted.Select((r, i) => new Request(i, r.Arrival, r.Input, r.Output)).ToList();
     }
+
+    /// <summary>A trace may span at most a year of arrivals (our bound: keeps every time sum finite and exact enough).</summary>
+    public const double MaxArrivalS = 3.2e7;
 
     public static System.Random Rng(ulong seed, ulong stream) =>
         new Xoshiro256StarStar((int)(uint)((seed * 0x9E3779B97F4A7C15UL ^ stream * 0xD1B54A32D192ED03UL) >> 17), threadSafe: false);

@@ -24,4 +24,6 @@ public sealed record WorkloadOptions
     public int MaxBatchedTokens { get; init; } = 8192;
     public int ChunkSize { get; init; } = 512;
     public ulong Seed { get; init; } = 1;
+    /// <summary>Lifts the work bound of <see cref="Validation.WorkloadLimits.CheckWork"/> (the user confirmed a long run).</summary>
+    public bool AllowLongRun { get; init; }
 }

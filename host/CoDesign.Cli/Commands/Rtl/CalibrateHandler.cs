@@ -12,12 +12,13 @@ public static class CalibrateHandler
 {
     public static int Run(PimConfig cfg, bool full, int seed, string? write, OutputFormat format, CliContext ctx)
     {
+        if (write is not null) AtomicFile.CheckWritable(write);   // before minutes of co-simulation
         var shapes = PimCalibration.Sweep(full);
         // Synchronous reporter: Progress<T> would post to the thread pool and could print after the table.
         var log = new Progress.ProgressLog(ctx.Err, "calibrate", shapes.Count);
-        var r = PimCalibration.RunAsync(cfg, shapes, seed, new Reporter(log)).GetAwaiter().GetResult();
+        var r = PimCalibration.RunAsync(cfg, shapes, seed, new Reporter(log), ctx.Cancellation).GetAwaiter().GetResult();
         log.Report(shapes.Count);
-        if (write is not null) File.WriteAllText(write, HardwareFile.ToJson(r.Calibrated));
+        if (write is not null) AtomicFile.WriteText(write, HardwareFile.ToJson(r.Calibrated));
         switch (format)
         {
             case OutputFormat.Json:

@@ -21,6 +21,7 @@ public static class RunHandler
 
     public static int Run(ParseResult p, TensorRunInputs inputs, string backend, OutputFormat format, CliContext ctx)
     {
+        inputs.Cancellation = ctx.Cancellation;
         var weights = TensorRunInputs.LoadWeights(p.GetValue(inputs.Model)!, p.GetValue(inputs.Seed));
         var requests = inputs.Requests(p, weights);
         var options = inputs.EngineOptions(p, weights);

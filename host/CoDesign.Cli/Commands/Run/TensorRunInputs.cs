@@ -11,6 +11,7 @@ using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
 using CoDesign.Sweeps.Options;
+using CoDesign.Schema.Validation;
 
 namespace CoDesign.Cli.Commands.Run;
 
@@ -34,6 +35,8 @@ public sealed class TensorRunInputs
     public Option<int> MaxBatch { get; } = new("--max-batch") { Description = "Most requests per stage; others wait and join as requests finish", DefaultValueFactory = _ => 4 };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for random weights of tiny-moe/tiny-dense without a directory, and for default prompts", DefaultValueFactory = _ => 1 };
     public Option<string> Hardware { get; } = CommonOptions.Hardware();
+    /// <summary>Set by the handler from the CLI context: Ctrl-C stops the engine between stages.</summary>
+    public CancellationToken Cancellation { get; set; }
 
     public void AddTo(Command cmd)
     {
@@ -66,8 +69,11 @@ public sealed class TensorRunInputs
     {
         int newTokens = p.GetValue(MaxNewTokens);
         if (newTokens < 1) throw new InputException("--max-new-tokens must be at least 1");
+        RunLimits.CheckNewTokens(newTokens);
         var file = p.GetValue(Prompts);
-        return file is null ? DefaultPrompts(w.Vocab, newTokens, p.GetValue(Seed)) : ReadPrompts(file, newTokens);
+        var list = file is null ? DefaultPrompts(w.Vocab, newTokens, p.GetValue(Seed)) : ReadPrompts(file, newTokens);
+        RunLimits.CheckRequests(list, newTokens, file is null ? "run" : $"prompts {InputText.Quote(file)}");
+        return list;
     }
 
     public static List<Request> DefaultPrompts(int vocab, int newTokens, ulong seed)
@@ -78,9 +84,7 @@ public sealed class TensorRunInputs
 
     public static List<Request> ReadPrompts(string path, int newTokens)
     {
-        string[] lines;
-        try { lines = File.ReadAllLines(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputException($"cannot read prompts {path}: {e.Message}"); }
+        var lines = InputFiles.ReadLines(path, "prompts", InputFiles.MaxTableBytes);
         var list = new List<Request>();
         for (int i = 0; i < lines.Length; i++)
         {
@@ -89,8 +93,11 @@ public sealed class TensorRunInputs
             if (hash >= 0) line = line[..hash];
             var parts = line.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 0) continue;
-            var ids = parts.Select(s => int.TryParse(s, out var v) && v >= 0 ? v
-                : throw new InputException($"{path}:{i + 1}: '{s}' is not a token id (non-negative integer)")).ToArray();
+            if (parts.Length > RunLimits.PromptTokens.Max)
+                throw new InputException($"{path}:{i + 1}: a prompt of {parts.Length} tokens (expected {RunLimits.PromptTokens.Text})");
+            var ids = parts.Select(s => int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v
+                : throw new InputException($"{path}:{i + 1}: {InputText.Quote(s)} is not a token id (non-negative integer)")).ToArray();
+            if (list.Count >= RunLimits.MaxPrompts) throw new InputException($"{path}: more than the {RunLimits.MaxPrompts} prompts one run may take");
             list.Add(new Request(list.Count, ids, newTokens));
         }
         if (list.Count == 0) throw new InputException($"{path}: no prompts (one request per line: token ids)");
@@ -103,8 +110,11 @@ public sealed class TensorRunInputs
     /// --hardware exactly as 'codesign compile' would. Its placement policy, co-processing, expert-latency table and
     /// bank-bundle spaces become the engine's plan.
     /// </summary>
-    public EngineOptions EngineOptions(ParseResult p, ModelWeights w) =>
-        new() { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(Program(p, w)) };
+    public EngineOptions EngineOptions(ParseResult p, ModelWeights w)
+    {
+        RunLimits.CheckBatch(p.GetValue(MaxBatch));
+        return new() { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(Program(p, w)), Cancellation = Cancellation };
+    }
 
     public Schema.V1.Program Program(ParseResult p, ModelWeights w)
     {

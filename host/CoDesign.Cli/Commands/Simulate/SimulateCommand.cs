@@ -8,6 +8,9 @@ namespace CoDesign.Cli.Commands.Simulate;
 /// <summary><c>codesign simulate</c>: serve a workload on a system; throughput, latency percentiles and energy.</summary>
 public static class SimulateCommand
 {
+    /// <summary>A trace of more stages than this is too large for the viewers (our bound: ~100 MB of JSON).</summary>
+    const int MaxTraceStages = 10_000;
+
     public static Command Create(CliContext ctx)
     {
         var sys = new SystemArgs();
@@ -28,10 +31,11 @@ public static class SimulateCommand
         var trace = new Option<string?>("--trace") { Description = "Write a Chrome/Perfetto trace (JSON) of the run: every stage with its counts, and the operator timeline of sampled stages" };
         var traceStages = new Option<int>("--trace-stages") { Description = "Stages from the start with the operator timeline in --trace", DefaultValueFactory = _ => 16 };
         var traceEvery = new Option<int>("--trace-every") { Description = "After those, the operator timeline of every Nth stage (0: none)", DefaultValueFactory = _ => 100 };
+        var allowLong = new Option<bool>("--allow-long-run") { Description = "Run even when the estimated stage count exceeds the work limit (docs/input-limits.md); Ctrl-C stops it" };
         var format = CommonOptions.Format();
         var cmd = new Command("simulate", "Serve a workload on a system stage by stage: throughput, TTFT/TBT/E2E percentiles, energy per token");
         sys.AddTo(cmd);
-        foreach (var opt in new Option[] { batch, qps, maxBatch, requests, inputLen, outputLen, lengthStd, workload, routing, scheduler, maxTokens, chunk, seed, stagesCsv, trace, traceStages, traceEvery, format })
+        foreach (var opt in new Option[] { batch, qps, maxBatch, requests, inputLen, outputLen, lengthStd, workload, routing, scheduler, maxTokens, chunk, seed, stagesCsv, trace, traceStages, traceEvery, allowLong, format })
             cmd.Options.Add(opt);
         cmd.SetAction(p =>
         {
@@ -50,8 +54,9 @@ public static class SimulateCommand
                 MaxBatchedTokens = p.GetValue(maxTokens),
                 ChunkSize = p.GetValue(chunk),
                 Seed = p.GetValue(seed),
+                AllowLongRun = p.GetValue(allowLong),
             };
-            if (p.GetValue(traceStages) < 1) throw new InputException("--trace-stages must be at least 1");
+            if (p.GetValue(traceStages) is < 1 or > MaxTraceStages) throw new InputException($"--trace-stages must be in [1, {MaxTraceStages}], got {p.GetValue(traceStages)}");
             if (p.GetValue(traceEvery) < 0) throw new InputException("--trace-every must not be negative");
             return SimulateHandler.Run(sys.Program(p), options, p.GetValue(stagesCsv), p.GetValue(trace), p.GetValue(traceStages), p.GetValue(format), ctx, p.GetValue(traceEvery));
         });

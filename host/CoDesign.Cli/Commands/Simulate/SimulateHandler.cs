@@ -39,8 +39,7 @@ public static class SimulateHandler
     {
         // Check output folders before spending time, and write nothing unless the run succeeds.
         foreach (var path in new[] { stagesCsv, tracePath })
-            if (path is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))))
-                throw new InputException($"cannot write {path}: its directory does not exist");
+            if (path is not null) AtomicFile.CheckWritable(path);
         StringBuilder? csv = null;
         if (stagesCsv is not null)
         {
@@ -52,7 +51,7 @@ public static class SimulateHandler
             .Append(r.DecodeRequests).Append(',').Append(r.PrefillRequests).Append(',').Append(r.PrefillTokens).Append(',')
             .Append(Csv.Cell(r.EnergyJ)).Append(',').Append(Csv.Cell(r.HostBusyS)).Append(',').Append(Csv.Cell(r.PimBusyS)).Append(',')
             .Append(Csv.Cell(r.LinkBusyS)).Append('\n');
-        var result = ServingSimulator.Run(program, options, onStage, collector);
+        var result = ServingSimulator.Run(program, options, onStage, collector, ctx.Cancellation);
         if (csv is not null) AtomicFile.WriteText(stagesCsv!, csv.ToString());
         if (collector is not null)
         {
