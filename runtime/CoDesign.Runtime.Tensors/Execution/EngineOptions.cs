@@ -12,4 +12,7 @@ public sealed class EngineOptions
     /// placed on PIM (decode); off: one after the other.
     /// </summary>
     public required DuplexPlan Plan { get; init; }
+
+    /// <summary>Sees each request's logits as its token is chosen (request id, step, the vocabulary's logits): the outside-oracle comparison reads them.</summary>
+    public Action<int, int, double[]>? LogitsObserver { get; init; }
 }

@@ -75,6 +75,7 @@ public sealed class InferenceEngine
                 var s = running[i];
                 var (token, margin, scale) = Greedy(logits, i);
                 s.Generated.Add(token); s.Margins.Add(margin); s.Scales.Add(scale);
+                _o.LogitsObserver?.Invoke(s.Request.Id, s.Generated.Count - 1, logits.AsSpan(i * _w.Vocab, _w.Vocab).ToArray());
             }
             stages.Add(new StageRecord(stage, segments.Any(g => g.Prefill) ? "mixed" : "decode", running.Count,
                 segments.Where(g => g.Prefill).Sum(g => g.Rows), segments.Count(g => !g.Prefill),
