@@ -51,6 +51,28 @@ public class LlamaCppOracleTests
     }
 
     [Test]
+    public void Qwen3MoeAgreesWithLlamaCpp()
+    {
+        var w = OracleModels.Qwen3Moe();
+        Assert.That(GgufExporter.ArchitectureOf(w), Is.EqualTo("qwen3moe"));
+        AssertAgrees(OracleComparison.Compare(w, OracleComparison.Export(w, _dir), OracleComparison.Prompts(w.Vocab, 6)));
+    }
+
+    [Test]
+    public void OracleCatchesMissingQkNorm()
+    {
+        // The defect the issue reported: a Qwen3 model run without its q_norm/k_norm.
+        var w = OracleModels.Qwen3Moe();
+        var gguf = OracleComparison.Export(w, _dir);
+        var off = new ModelWeights
+        {
+            Config = w.Config, Embedding = w.Embedding, FinalNorm = w.FinalNorm, LmHead = w.LmHead, Origin = w.Origin,
+            Layers = [.. w.Layers.Select(L => new LayerWeights { InputNorm = L.InputNorm, Q = L.Q, K = L.K, V = L.V, O = L.O, PostNorm = L.PostNorm, Router = L.Router, Experts = L.Experts })],
+        };
+        Assert.That(OracleComparison.Compare(off, gguf, OracleComparison.Prompts(w.Vocab, 3)).Agrees, Is.False);
+    }
+
+    [Test]
     public void OracleCatchesAWrongRopeBase()
     {
         var w = OracleModels.Dense();

@@ -39,4 +39,23 @@ public static class OracleModels
         }).ToArray();
         return new ModelWeights { Config = c, Embedding = routed.Embedding, Layers = layers, FinalNorm = routed.FinalNorm, LmHead = routed.LmHead, Origin = "random, seeds 3 and 11" };
     }
+
+    /// <summary>Qwen3-MoE-style: tiny-moe's shapes with per-head q_norm/k_norm gains (1 ± 0.1, like the other norms) and renormalised top-k.</summary>
+    public static ModelWeights Qwen3Moe()
+    {
+        var c = TinyPresets.TryGet("tiny-moe")!.Clone();
+        c.Name = "tiny-qwen3-moe";
+        c.Architecture = "Qwen3MoeForCausalLM";
+        c.NormTopkProb = true;
+        var b = RandomModel.Create(c, 4, TensorDType.BF16);
+        var rng = new SplitMix64(12);
+        HostTensor Gain(string name) => new(name, TensorDType.BF16, [b.HeadDim],
+            [.. Enumerable.Range(0, b.HeadDim).Select(_ => HalfBits.RoundTo((float)(1 + (2 * rng.NextDouble() - 1) * 0.1), TensorDType.BF16))]);
+        var layers = b.Layers.Select((L, i) => new LayerWeights
+        {
+            InputNorm = L.InputNorm, Q = L.Q, K = L.K, V = L.V, O = L.O, PostNorm = L.PostNorm, Router = L.Router, Experts = L.Experts,
+            QNorm = Gain(TensorNames.QNorm(i)), KNorm = Gain(TensorNames.KNorm(i)),
+        }).ToArray();
+        return new ModelWeights { Config = c, Embedding = b.Embedding, Layers = layers, FinalNorm = b.FinalNorm, LmHead = b.LmHead, Origin = "random, seeds 4 and 12" };
+    }
 }

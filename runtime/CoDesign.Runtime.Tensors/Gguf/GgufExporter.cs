@@ -14,6 +14,7 @@ namespace CoDesign.Runtime.Tensors.Gguf;
 ///   Mixtral's experts are stacked into ffn_{gate,up,down}_exps; llama.cpp renormalises the top-k weights for this
 ///   architecture, so a MoE with norm_topk_prob false is refused here.
 /// - "qwen2moe" (Qwen1.5/2-MoE: shared expert with a sigmoid gate, raw top-k weights, NEOX RoPE, no permutation).
+/// - "qwen3" / "qwen3moe" (Qwen3: per-head RMSNorm of q and k before RoPE, attn_{q,k}_norm; renormalised top-k).
 /// Weight matrices keep the checkpoint's storage type unless <c>matrixType</c> says otherwise; 1-D tensors
 /// (norms, biases, the shared-expert gate) and routers are F32, as the converter writes them.
 /// The vocabulary is a placeholder SentencePiece-style table (&lt;unk&gt;, &lt;s&gt;, &lt;/s&gt;, 256 byte tokens, then
@@ -28,6 +29,17 @@ public static class GgufExporter
         var c = w.Config;
         bool moe = w.Layers.Any(l => l.IsMoe);
         bool shared = w.Layers.Any(l => l.SharedExpert is not null);
+        bool qkNorm = w.Layers.Any(l => l.QNorm is not null || l.KNorm is not null);
+        if (qkNorm)
+        {
+            if (w.Layers.Any(l => l.QNorm is null || l.KNorm is null || l.QNorm.Count != w.HeadDim || l.KNorm.Count != w.HeadDim))
+                throw new InputException($"export-gguf: model {c.Name} normalises q/k other than per head in every layer (OLMoE-style); only Qwen3's per-head q_norm/k_norm is exported");
+            if (w.Layers.Any(l => l.QBias is not null || l.KBias is not null || l.VBias is not null || l.SharedExpert is not null))
+                throw new InputException($"export-gguf: model {c.Name} has q_norm/k_norm with attention biases or a shared expert, which llama.cpp's qwen3 architectures lack");
+            if (!moe) return "qwen3";
+            if (!RouterMath.NormTopK(c)) throw new InputException($"export-gguf: model {c.Name} is Qwen3-MoE with norm_topk_prob false; llama.cpp's qwen3moe renormalises top-k weights");
+            return "qwen3moe";
+        }
         if (!moe) return "llama";
         if (w.Layers.Any(l => l.IsMoe != w.Layers[0].IsMoe))
             throw new InputException($"export-gguf: model {c.Name} mixes dense and MoE layers, which llama.cpp's llama and qwen2moe architectures do not");
@@ -87,11 +99,12 @@ public static class GgufExporter
             g.Add($"{a}.expert_used_count", c.ExpertsPerToken);
         }
         if (a == "llama") g.Add($"{a}.feed_forward_length", moe ? c.ExpertIntermediateSize : c.IntermediateSize);
+        else if (a == "qwen3") g.Add($"{a}.feed_forward_length", c.IntermediateSize);
         else
         {
             g.Add($"{a}.feed_forward_length", c.IntermediateSize == 0 ? c.ExpertIntermediateSize : c.IntermediateSize);
             g.Add($"{a}.expert_feed_forward_length", c.ExpertIntermediateSize);
-            g.Add($"{a}.expert_shared_feed_forward_length", (uint)w.Layers[0].SharedExpert!.Gate.Rows);
+            if (a == "qwen2moe") g.Add($"{a}.expert_shared_feed_forward_length", (uint)w.Layers[0].SharedExpert!.Gate.Rows);
         }
         AddVocabulary(g, w.Vocab);
 
@@ -116,6 +129,8 @@ public static class GgufExporter
             if (L.QBias is { } qb) g.AddTensor(B("attn_q.bias"), [qb.Count], TensorDType.F32, permute ? PermuteRope(qb.Values, w.Heads, w.HeadDim, 1) : qb.Values);
             if (L.KBias is { } kb) g.AddTensor(B("attn_k.bias"), [kb.Count], TensorDType.F32, permute ? PermuteRope(kb.Values, w.KvHeads, w.HeadDim, 1) : kb.Values);
             if (L.VBias is { } vb) g.AddTensor(B("attn_v.bias"), [vb.Count], TensorDType.F32, vb.Values);
+            if (L.QNorm is { } qn) Vec(B("attn_q_norm.weight"), qn);
+            if (L.KNorm is { } kn) Vec(B("attn_k_norm.weight"), kn);
             Vec(B("ffn_norm.weight"), L.PostNorm);
             if (L.Dense is { } d)
             {
