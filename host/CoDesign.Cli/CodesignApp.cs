@@ -17,6 +17,7 @@ public static class CodesignApp
         Commands.Models.ModelsCommand.Create(ctx),
         Commands.Hardware.HardwareCommand.Create(ctx),
         Commands.MakeModel.MakeModelCommand.Create(ctx),
+        Commands.ExportGguf.ExportGgufCommand.Create(ctx),
         Commands.Run.RunCommand.Create(ctx),
         Commands.Validate.ValidateCommand.Create(ctx),
         Commands.BenchKernels.BenchKernelsCommand.Create(ctx),

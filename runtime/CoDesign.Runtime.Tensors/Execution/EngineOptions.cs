@@ -16,4 +16,7 @@ public sealed class EngineOptions
     public DecisionLog? Decisions { get; init; }
     /// <summary>Cancelled by Ctrl-C: the engine stops before its next stage.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Sees each request's logits as its token is chosen (request id, step, the vocabulary's logits): the outside-oracle comparison reads them.</summary>
+    public Action<int, int, double[]>? LogitsObserver { get; init; }
 }

@@ -76,6 +76,7 @@ public sealed class InferenceEngine
                 var s = running[i];
                 var (token, margin, scale) = Greedy(logits, i);
                 s.Generated.Add(token); s.Margins.Add(margin); s.Scales.Add(scale);
+                _o.LogitsObserver?.Invoke(s.Request.Id, s.Generated.Count - 1, logits.AsSpan(i * _w.Vocab, _w.Vocab).ToArray());
             }
             stages.Add(new StageRecord(stage, segments.Any(g => g.Prefill) ? "mixed" : "decode", running.Count,
                 segments.Where(g => g.Prefill).Sum(g => g.Rows), segments.Count(g => !g.Prefill),
@@ -163,6 +164,8 @@ public sealed class InferenceEngine
             var q = AddBias(qkv.Linear(OpKind.QkvProj, a, rows, L.Q), L.QBias, rows);
             var k = AddBias(qkv.Linear(OpKind.QkvProj, a, rows, L.K), L.KBias, rows);
             var v = AddBias(qkv.Linear(OpKind.QkvProj, a, rows, L.V), L.VBias, rows);
+            if (L.QNorm is { } qn) q = _xpu.RmsNorm(q, q.Length / qn.Cols, qn, c.NormEps);
+            if (L.KNorm is { } kn) k = _xpu.RmsNorm(k, k.Length / kn.Cols, kn, c.NormEps);
             q = _xpu.Rope(q, rows, hq, d, pos, c.RopeTheta);
             k = _xpu.Rope(k, rows, hkv, d, pos, c.RopeTheta);
             foreach (var g in segments) g.Seq.Cache.Write(l, k, v, g.Offset, g.Rows);

@@ -37,12 +37,16 @@ public static class ModelAssembler
             var qb = Opt(AttnBias(i, 'q'), [qDim]);
             var kb = Opt(AttnBias(i, 'k'), [kvDim]);
             var vb = Opt(AttnBias(i, 'v'), [kvDim]);
+            // OLMoE normalises the whole projection (modeling_olmoe.py: q_norm = RMSNorm(hidden_size)); Qwen3 each head.
+            bool wholeQk = c.Architecture.Contains("Olmoe", StringComparison.OrdinalIgnoreCase);
+            var qn = Opt(QNorm(i), [wholeQk ? qDim : (int)c.HeadDim]);
+            var kn = Opt(KNorm(i), [wholeQk ? kvDim : (int)c.HeadDim]);
             var post = src.Get(PostNorm(i), [h]);
             if (!moe)
             {
                 int f = (int)c.IntermediateSize;
                 var dense = new FfnWeights(src.Get(DenseFfn(i, "gate"), [f, h]), src.Get(DenseFfn(i, "up"), [f, h]), src.Get(DenseFfn(i, "down"), [h, f]));
-                layers[i] = new LayerWeights { InputNorm = inNorm, Q = q, K = k, V = vv, O = o, QBias = qb, KBias = kb, VBias = vb, PostNorm = post, Dense = dense };
+                layers[i] = new LayerWeights { InputNorm = inNorm, Q = q, K = k, V = vv, O = o, QBias = qb, KBias = kb, VBias = vb, QNorm = qn, KNorm = kn, PostNorm = post, Dense = dense };
                 continue;
             }
             // The router's name tells the checkpoint's naming style; a missing router is reported in the preferred style.
@@ -62,7 +66,7 @@ public static class ModelAssembler
             }
             layers[i] = new LayerWeights
             {
-                InputNorm = inNorm, Q = q, K = k, V = vv, O = o, QBias = qb, KBias = kb, VBias = vb, PostNorm = post,
+                InputNorm = inNorm, Q = q, K = k, V = vv, O = o, QBias = qb, KBias = kb, VBias = vb, QNorm = qn, KNorm = kn, PostNorm = post,
                 Router = router, Experts = experts, SharedExpert = shared, SharedExpertGate = sharedGate,
             };
         }

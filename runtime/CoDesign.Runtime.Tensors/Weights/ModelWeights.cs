@@ -22,6 +22,12 @@ public sealed class LayerWeights
     public HostTensor? QBias { get; init; }
     public HostTensor? KBias { get; init; }
     public HostTensor? VBias { get; init; }
+    /// <summary>
+    /// RMSNorm gains of the query and key projections, applied before RoPE: per head ([head_dim], Qwen3) or over
+    /// the whole projection ([heads·head_dim], OLMoE). Absent in Llama, Mixtral and Qwen2-MoE.
+    /// </summary>
+    public HostTensor? QNorm { get; init; }
+    public HostTensor? KNorm { get; init; }
     public required HostTensor PostNorm { get; init; }
     /// <summary>Dense FFN (layers that are not sparse).</summary>
     public FfnWeights? Dense { get; init; }

@@ -22,7 +22,7 @@ public static class RandomModel
         foreach (var l in w.Layers)
         {
             list.AddRange([l.InputNorm, l.Q, l.K, l.V, l.O]);
-            foreach (var b in new[] { l.QBias, l.KBias, l.VBias }) if (b is not null) list.Add(b);
+            foreach (var b in new[] { l.QBias, l.KBias, l.VBias, l.QNorm, l.KNorm }) if (b is not null) list.Add(b);
             list.Add(l.PostNorm);
             if (l.Dense is { } d) list.AddRange([d.Gate, d.Up, d.Down]);
             if (l.Router is { } r) list.Add(r);

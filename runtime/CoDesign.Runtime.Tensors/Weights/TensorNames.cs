@@ -16,6 +16,9 @@ public static class TensorNames
     public static string PostNorm(int i) => Layer(i, "post_attention_layernorm.weight");
     public static string Attn(int i, char p) => Layer(i, $"self_attn.{p}_proj.weight");
     public static string AttnBias(int i, char p) => Layer(i, $"self_attn.{p}_proj.bias");
+    /// <summary>Qwen3 / OLMoE RMSNorm of the query and key projections before RoPE.</summary>
+    public static string QNorm(int i) => Layer(i, "self_attn.q_norm.weight");
+    public static string KNorm(int i) => Layer(i, "self_attn.k_norm.weight");
     public static string DenseFfn(int i, string proj) => Layer(i, $"mlp.{proj}_proj.weight");
 
     public enum MoeStyle { Mixtral, Qwen }
