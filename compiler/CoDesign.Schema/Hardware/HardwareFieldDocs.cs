@@ -14,6 +14,7 @@ public static class HardwareFieldDocs
         ["Hardware.description"] = new("-", "one line for people"),
         ["Hardware.processors"] = new("-", "the processors of one device: exactly one gpu or xpu, plus any PIM"),
         ["Hardware.memory"] = new("-", "the device's DRAM"),
+        ["Hardware.ideal_efficiency"] = new("-", "true: every processor at bandwidth_efficiency x peak, no DRAM timing model (the old roofline, for comparisons)"),
         ["Hardware.interconnect"] = new("-", "links between devices"),
 
         ["Processor.name"] = new("-", "unique within the device; placement and reports use it"),
@@ -59,6 +60,8 @@ public static class HardwareFieldDocs
         ["MemoryTiming.n_cwl"] = new("tCK", "write latency CWL"),
         ["MemoryTiming.n_ccd_s"] = new("tCK", "column to column, different bank group tCCDS"),
         ["MemoryTiming.n_ccd_l"] = new("tCK", "column to column, same bank group tCCDL"),
+        ["MemoryTiming.n_rfc_ab"] = new("tCK", "all-bank refresh cycle time tRFCab (0: derived, runtime/CoDesign.Machine/Dram/HbmTiming.cs)"),
+        ["MemoryTiming.n_rrefd"] = new("tCK", "per-bank refresh to per-bank refresh, different bank tRREFD (0: derived)"),
         ["MemoryTiming.n_rrd_s"] = new("tCK", "activate to activate, different bank group tRRDS"),
         ["MemoryTiming.n_rrd_l"] = new("tCK", "activate to activate, same bank group tRRDL"),
         ["MemoryTiming.n_wtr_s"] = new("tCK", "write to read, different bank group tWTRS"),

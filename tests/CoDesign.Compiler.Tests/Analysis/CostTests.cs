@@ -16,7 +16,7 @@ public class CostTests
     [Test]
     public void TimeOnEveryProcessor_IsItsRoofline()
     {
-        var a = Decode(Compile("mixtral-8x7b", 4), 64, 1024);
+        var a = Decode(Compile("mixtral-8x7b", 4, Ideal(HardwarePresets.Duplex())), 64, 1024);
         using (Assert.EnterMultipleScope())
             foreach (var name in new[] { OpNames.QkvProjection, OpNames.ScoreDecode, OpNames.Experts, OpNames.LmHead })
             {

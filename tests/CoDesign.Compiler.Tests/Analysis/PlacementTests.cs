@@ -20,7 +20,7 @@ public class PlacementTests
     /// <summary>Duplex with the Logic-PIM's peak Op/B changed: crossover = 4 (bandwidth multiple) x <paramref name="pimOpPerByte"/>.</summary>
     static Schema.V1.Hardware DuplexWithPimOpPerByte(double pimOpPerByte)
     {
-        var hw = HardwarePresets.Duplex();
+        var hw = Ideal(HardwarePresets.Duplex());
         hw.Name = $"duplex-pim-opb-{pimOpPerByte}";
         var pim = hw.Processors.Single(p => p.Kind == ProcessorKind.LogicPim);
         pim.Peak.Single(p => p.DataType == DataType.Fp16).FlopsPerS = pimOpPerByte * pim.MemoryBandwidthBytesPerS;
@@ -30,7 +30,7 @@ public class PlacementTests
     /// <summary>Duplex whose crossover sits at <paramref name="crossover"/> exactly (PIM peak = crossover x xPU bandwidth).</summary>
     static Schema.V1.Hardware DuplexWithCrossover(double crossover)
     {
-        var hw = HardwarePresets.Duplex();
+        var hw = Ideal(HardwarePresets.Duplex());
         hw.Name = "duplex-moved-crossover";
         var xpu = hw.Processors.Single(p => p.Kind == ProcessorKind.Xpu);
         var pim = hw.Processors.Single(p => p.Kind == ProcessorKind.LogicPim);
@@ -91,7 +91,7 @@ public class PlacementTests
     public void BankPim_FlipsAtSixteen()
     {
         // Bank-PIM: 16x bandwidth, peak Op/B 1, so crossover = 16 x 1.
-        var p = Compile("mixtral-8x7b", 4, HardwarePresets.BankPim());
+        var p = Compile("mixtral-8x7b", 4, Ideal(HardwarePresets.BankPim()));
         double t = MixtralExpertTokensAtOpPerByte(16);
         var below = Row(Decode(p, 64, 1024, expertTokens: [t * (1 - Epsilon), 0]), OpNames.Experts);
         var above = Row(Decode(p, 64, 1024, expertTokens: [t * (1 + Epsilon), 0]), OpNames.Experts);
@@ -152,7 +152,7 @@ public class PlacementTests
     [Test]
     public void ProcessorCost_CrossoverIsWherePimComputeTimeMeetsXpuMemoryTime()
     {
-        var device = new DeviceModel(HardwarePresets.Duplex());
+        var device = new DeviceModel(Ideal(HardwarePresets.Duplex()));
         double crossover = device.CrossoverOpPerByte(DataType.Fp16);
         double bytes = 1e9;
         var at = new OpCounts(crossover * bytes, bytes, 0, 0);

@@ -14,6 +14,16 @@ static class Stages
     public static Program Compile(string model, int devices, Schema.V1.Hardware? hw = null, PlacementPolicy placement = PlacementPolicy.MinTime) =>
         ProgramCompiler.Compile(ModelLoader.Resolve(model), hw ?? HardwarePresets.Duplex(), new SystemOptions(devices, Placement: placement));
 
+    /// <summary>
+    /// The hardware with no DRAM timing model (every processor at its peak): the tests that pin the roofline and the
+    /// Op/B crossover rule use it; the derated physics has its own tests (HbmTimingModelTests).
+    /// </summary>
+    public static Schema.V1.Hardware Ideal(Schema.V1.Hardware hw)
+    {
+        hw.IdealEfficiency = true;
+        return hw;
+    }
+
     public static StageAnalysis Decode(Program p, int requests, int context, IReadOnlyList<double>? expertTokens = null) =>
         StageAnalyzer.Analyze(p, StageShape.Of(requests, context), expertTokens);
 

@@ -45,7 +45,8 @@ public class HardwarePresetsTests
     [TestCase("h100", 0.0)]
     public void Preset_CrossoverIsBandwidthMultipleTimesPimOpPerByte(string name, double crossover)
     {
-        var device = new DeviceModel(HardwarePresets.Get(name));
+        // The rule as published: peaks only (the "-ideal" variant, no DRAM timing model).
+        var device = new DeviceModel(HardwarePresets.Get(name + HardwarePresets.IdealSuffix));
         Assert.That(device.CrossoverOpPerByte(DataType.Fp16), Is.EqualTo(crossover).Within(1e-9).Percent);
     }
 
