@@ -8,10 +8,14 @@ public sealed record OpCheck(string Side, OpKind Op, long Calls, double MaxAbsEr
 
 /// <summary>
 /// Per request: "match" when the greedy tokens are identical; "tie" when they first differ at a step where the
-/// reference's own top-2 logit margin is within the logit tolerance (the reference cannot tell the two tokens
-/// apart at that precision, so either is correct); "mismatch" otherwise.
+/// reference's own top-2 logit margin is within the margin tolerance (the reference cannot tell the two tokens
+/// apart at the candidate's precision, so either is correct); "mismatch" otherwise. <see cref="Reason"/> says
+/// why a tie was excused or a mismatch was not.
 /// </summary>
-public sealed record TokenCheck(int RequestId, int[] Reference, int[] Candidate, string Verdict, int FirstDifference, double ReferenceMargin, double MarginTolerance);
+public sealed record TokenCheck(int RequestId, int[] Reference, int[] Candidate, string Verdict, int FirstDifference, double ReferenceMargin, double MarginTolerance)
+{
+    public string Reason { get; init; } = "";
+}
 
 public sealed record ValidationReport(string Backend, string PimBackend, Precision XpuPrecision, Precision PimPrecision, IReadOnlyList<OpCheck> Ops,
     IReadOnlyList<TokenCheck> Tokens, double LogitTolerance, bool Pass)
@@ -34,6 +38,14 @@ public static class Validator
     {
         // Errors are kept per side: each side's tolerance comes from its own backend's unit roundoff.
         var xStats = new Dictionary<OpKind, OpErrorStats>();
+        // Every step's logits of both runs: a tie is judged by the logit difference actually measured there.
+        var refLogits = new Dictionary<(int, int), double[]>();
+        var candLogits = new Dictionary<(int, int), double[]>();
+        EngineOptions Observing(Dictionary<(int, int), double[]> into) => new()
+        {
+            MaxBatch = options.MaxBatch, Plan = options.Plan,
+            LogitsObserver = (id, step, row) => { lock (into) into[(id, step)] = row; options.LogitsObserver?.Invoke(id, step, row); },
+        };
         var pStats = new Dictionary<OpKind, OpErrorStats>();
         EngineResult reference, candidate;
         Precision ux, up;
@@ -48,8 +60,8 @@ public static class Validator
             uxOf = Enum.GetValues<OpKind>().ToDictionary(k => k, cx.PrecisionOf);
             upOf = Enum.GetValues<OpKind>().ToDictionary(k => k, cp.PrecisionOf);
             xName = cx.Name; pName = cp.Name;
-            reference = new InferenceEngine(w, new ComparingBackend(oracle, cx, xStats), new ComparingBackend(oracle, cp, pStats), options).Run(requests);
-            candidate = new InferenceEngine(w, cx, cp, options).Run(requests);
+            reference = new InferenceEngine(w, new ComparingBackend(oracle, cx, xStats), new ComparingBackend(oracle, cp, pStats), Observing(refLogits)).Run(requests);
+            candidate = new InferenceEngine(w, cx, cp, Observing(candLogits)).Run(requests);
         }
         finally
         {
@@ -65,7 +77,13 @@ public static class Validator
         // The operator kinds the placement put on the PIM side in either run carry the PIM side's precision.
         var pimKinds = reference.OpTimes.Concat(candidate.OpTimes).Where(o => o.Side == "pim").Select(o => o.Op).ToHashSet();
         double logitTol = Tolerances.Logits(w.Config, maxContext, op => uxOf[op], op => upOf[op], pimKinds.Contains);
-        var tokens = reference.Requests.Zip(candidate.Requests, (r, c) => CompareTokens(r, c, logitTol)).ToList();
+        var tokens = reference.Requests.Zip(candidate.Requests, (r, c) =>
+        {
+            int first = FirstDifference(r, c);
+            return first < 0 || !refLogits.ContainsKey((r.Id, first)) || !candLogits.ContainsKey((c.Id, first))
+                ? CompareTokens(r, c, logitTol)
+                : CompareTokens(r, c, logitTol, refLogits[(r.Id, first)], candLogits[(c.Id, first)]);
+        }).ToList();
         bool pass = ops.All(o => o.Pass) && tokens.All(t => t.Verdict != "mismatch");
         return new ValidationReport(xName, pName, ux, up, ops, tokens, logitTol, pass)
         {
@@ -74,14 +92,48 @@ public static class Validator
         };
     }
 
+    static int FirstDifference(RequestResult r, RequestResult c)
+    {
+        for (int i = 0; i < r.Generated.Length; i++)
+            if (i >= c.Generated.Length || r.Generated[i] != c.Generated[i]) return i;
+        return -1;
+    }
+
+    /// <summary>
+    /// The strict rule, used when both runs' logits at the first difference are known (the prefix before it is
+    /// identical, so they score the same context): the measured difference Δ = max_t |ℓ_cand − ℓ_ref| must itself
+    /// be within the logit bound (logitTol·max|logit|; a larger Δ is an error, not rounding), and the tie is
+    /// excused only when the reference's top-2 margin is at most 2Δ, i.e. the candidate's measured error can
+    /// swap the two tokens. A planted bug with a large Δ fails the first test; one with a small Δ cannot flip
+    /// a decisive token without failing the second.
+    /// </summary>
+    public static TokenCheck CompareTokens(RequestResult r, RequestResult c, double logitTol, double[] referenceLogits, double[] candidateLogits)
+    {
+        int first = FirstDifference(r, c);
+        if (first < 0) return new TokenCheck(r.Id, r.Generated, c.Generated, "match", -1, 0, 0);
+        double delta = 0;
+        for (int t = 0; t < referenceLogits.Length; t++) delta = Math.Max(delta, Math.Abs(candidateLogits[t] - referenceLogits[t]));
+        double margin = r.Margins[first], bound = logitTol * r.MaxAbsLogits[first], tol = 2 * delta;
+        static string S(double x) => x.ToString("0.00e+0", System.Globalization.CultureInfo.InvariantCulture);
+        if (delta > bound)
+            return new TokenCheck(r.Id, r.Generated, c.Generated, "mismatch", first, margin, tol)
+                { Reason = $"step {first}: logit difference {S(delta)} exceeds the derived bound {S(bound)}" };
+        bool tie = margin <= tol;
+        return new TokenCheck(r.Id, r.Generated, c.Generated, tie ? "tie" : "mismatch", first, margin, tol)
+        {
+            Reason = tie ? $"step {first}: reference margin {S(margin)} <= 2 x measured logit difference {S(delta)} (within the bound {S(bound)})"
+                : $"step {first}: reference margin {S(margin)} > 2 x measured logit difference {S(delta)}: the candidate's own error cannot explain the swap",
+        };
+    }
+
+    /// <summary>The bound-only rule, for callers without both runs' logits: a tie when the reference's margin is within twice the logit bound.</summary>
     public static TokenCheck CompareTokens(RequestResult r, RequestResult c, double logitTol)
     {
-        int first = -1;
-        for (int i = 0; i < r.Generated.Length; i++)
-            if (i >= c.Generated.Length || r.Generated[i] != c.Generated[i]) { first = i; break; }
+        int first = FirstDifference(r, c);
         if (first < 0) return new TokenCheck(r.Id, r.Generated, c.Generated, "match", -1, 0, 0);
         // Both logits carry up to logitTol·scale error, so the reference's margin must exceed twice that to be decisive.
         double margin = r.Margins[first], tol = 2 * logitTol * r.MaxAbsLogits[first];
-        return new TokenCheck(r.Id, r.Generated, c.Generated, margin <= tol ? "tie" : "mismatch", first, margin, tol);
+        return new TokenCheck(r.Id, r.Generated, c.Generated, margin <= tol ? "tie" : "mismatch", first, margin, tol)
+            { Reason = $"step {first}: reference margin vs 2 x the logit bound (no measured logits)" };
     }
 }

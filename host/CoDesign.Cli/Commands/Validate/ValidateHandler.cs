@@ -10,7 +10,7 @@ namespace CoDesign.Cli.Commands.Validate;
 public static class ValidateHandler
 {
     public sealed record OpRow(string Side, string Op, long Calls, double MaxAbsError, double MaxRelError, double Tolerance, bool Pass);
-    public sealed record TokenRow(int Request, string Verdict, int FirstDifference, double ReferenceMargin, double MarginTolerance, int[] Reference, int[] Candidate);
+    public sealed record TokenRow(int Request, string Verdict, int FirstDifference, double ReferenceMargin, double MarginTolerance, int[] Reference, int[] Candidate, string Reason);
     public sealed record Report(string Model, string Weights, string Backend, string PimBackend, string XpuPrecision, string PimPrecision, double LogitTolerance,
         IReadOnlyList<OpRow> Operators, IReadOnlyList<TokenRow> Tokens, bool TokensMatch, bool Pass);
 
@@ -27,7 +27,7 @@ public static class ValidateHandler
         var report = new Report(weights.Config.Name, weights.Origin, v.Backend, v.PimBackend, Describe(v.XpuPrecision, v.XpuExceptions),
             Describe(v.PimPrecision, v.PimExceptions), v.LogitTolerance,
             v.Ops.Select(o => new OpRow(o.Side, o.Op.Name(), o.Calls, o.MaxAbsError, o.MaxRelError, o.Tolerance, o.Pass)).ToList(),
-            v.Tokens.Select(t => new TokenRow(t.RequestId, t.Verdict, t.FirstDifference, t.ReferenceMargin, t.MarginTolerance, t.Reference, t.Candidate)).ToList(),
+            v.Tokens.Select(t => new TokenRow(t.RequestId, t.Verdict, t.FirstDifference, t.ReferenceMargin, t.MarginTolerance, t.Reference, t.Candidate, t.Reason)).ToList(),
             v.Tokens.All(t => t.Verdict == "match"), v.Pass);
         Write(report, format, ctx.Out);
         if (!report.Pass) ctx.Err.WriteLine($"codesign: validation failed: {xName}/{pName} differs from reference beyond the derived tolerances");
@@ -57,6 +57,8 @@ public static class ValidateHandler
             k.Add(q.Request.ToString(), q.Verdict, q.FirstDifference < 0 ? "-" : q.FirstDifference.ToString(),
                 q.FirstDifference < 0 ? "-" : Sci(q.ReferenceMargin), q.FirstDifference < 0 ? "-" : Sci(q.MarginTolerance));
         k.Write(w);
+        w.WriteLine($"excused ties: {r.Tokens.Count(q => q.Verdict == "tie")} of {r.Tokens.Count} requests");
+        foreach (var q in r.Tokens.Where(q => q.Verdict != "match")) w.WriteLine($"request {q.Request} {q.Verdict}: {q.Reason}");
         string tokens = r.TokensMatch ? "greedy tokens match" : r.Tokens.Any(q => q.Verdict == "mismatch") ? "greedy tokens differ" : "greedy tokens differ only at reference ties";
         w.WriteLine($"{tokens}; {(r.Pass ? "PASS" : "FAIL")}");
     }
