@@ -43,7 +43,8 @@ public static class OracleComparison
         var options = new EngineOptions
         {
             MaxBatch = requests.Count,
-            Plan = DuplexPlan.Roofline(ours.Config, new DeviceModel(HardwarePresets.Get("duplex")), false, false),
+            Plan = DuplexPlan.FromProgram(CoDesign.Compiler.Emit.ProgramCompiler.Compile(ours.Config, HardwarePresets.Get("duplex"),
+                new CoDesign.Compiler.Planning.SystemOptions(CoProcessing: CoDesign.Schema.V1.CoProcessing.None, Placement: CoDesign.Schema.V1.PlacementPolicy.Paper))),
             LogitsObserver = (id, step, row) => { lock (logits) logits[(id, step)] = row; },
         };
         using var reference = new ReferenceBackend();

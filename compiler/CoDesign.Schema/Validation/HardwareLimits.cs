@@ -69,7 +69,6 @@ public static class HardwareLimits
         if (hw.Memory is { } m)
         {
             CapacityBytes.Check(m.CapacityBytes, "memory.capacityBytes", where);
-            BytesPerS.Check(m.BandwidthBytesPerS, "memory.bandwidthBytesPerS", where);
             RowActivationEnergyJ.Check(m.RowActivationEnergyJ, "memory.rowActivationEnergyJ", where);
             Stacks.Check(m.Stacks, "memory.stacks", where);
             PseudoChannels.Check(m.PseudoChannelsPerStack, "memory.pseudoChannelsPerStack", where);

@@ -1,3 +1,4 @@
+using CoDesign.Schema.Hardware;
 using CoDesign.Compiler.Graph;
 using CoDesign.Compiler.Analysis;
 using CoDesign.Machine;
