@@ -149,13 +149,22 @@ public static class Charts
             var m = plt.Add.Markers(ps.X.Select(Math.Log10).ToArray(), ps.Y.Select(y => Math.Log10(y / 1e12)).ToArray(), MarkerShape.FilledCircle, 7, ColorOf(color));
             m.LegendText = $"ops on {ps.Name}";
             if (labels is not null && s < labels.Count)
+            {
+                // Operators with the same Op/B and FLOP/s sit on one dot: their labels stack below it instead of overprinting.
+                var taken = new Dictionary<(double, double), int>();
                 for (int i = 0; i < Math.Min(ps.X.Count, labels[s].Count); i++)
                 {
-                    var t = plt.Add.Text(labels[s][i], Math.Log10(ps.X[i]), Math.Log10(ps.Y[i] / 1e12));
+                    double lx = Math.Log10(ps.X[i]), ly = Math.Log10(ps.Y[i] / 1e12);
+                    var at = (Math.Round(lx, 1), Math.Round(ly, 1));
+                    int n = taken.GetValueOrDefault(at);
+                    taken[at] = n + 1;
+                    var t = plt.Add.Text(labels[s][i], lx, ly);
                     t.LabelFontSize = 9;
                     t.LabelFontColor = ColorOf(color);
                     t.LabelOffsetX = 5;
+                    t.LabelOffsetY = 11 * n;
                 }
+            }
         }
         if (crossoverOpPerByte > 0)
         {
