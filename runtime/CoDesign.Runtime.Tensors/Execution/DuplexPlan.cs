@@ -87,7 +87,7 @@ public sealed class DuplexPlan
         {
             Program = p,
             Decisions = decisions,
-            Source = $"program for {p.Hardware.Name} (placement {p.System.Placement.ToString().ToLowerInvariant()}, co-processing " +
+            Source = $"program for {p.Hardware.Name} (placement {(p.System.Placement == PlacementPolicy.MinTime ? "min-time" : p.System.Placement.ToString().ToLowerInvariant())}, co-processing " +
                 $"{p.System.CoProcessing.ToString().ToLowerInvariant()}, {p.BankBundleSpaces} bank-bundle spaces)",
         };
     }

@@ -54,8 +54,8 @@ public class QwenStyleModelTests
 
             var reqs = TestModels.Requests(w.Vocab, newTokens: 3);
             using IBackend cpu = new CpuBackend(), reference = new ReferenceBackend();
-            var a = new InferenceEngine(w, cpu, cpu, TestModels.Options()).Run(reqs);
-            var b = new InferenceEngine(w, reference, reference, TestModels.Options()).Run(reqs);
+            var a = new InferenceEngine(w, cpu, cpu, TestModels.Options(model: w)).Run(reqs);
+            var b = new InferenceEngine(w, reference, reference, TestModels.Options(model: w)).Run(reqs);
             Assert.That(a.Requests.Select(r => r.Generated), Is.EqualTo(b.Requests.Select(r => r.Generated)));
 
             // The optional tensors matter: without them the model computes something else.

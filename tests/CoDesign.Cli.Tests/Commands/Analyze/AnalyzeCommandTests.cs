@@ -7,7 +7,8 @@ namespace CoDesign.Cli.Tests.Commands.Analyze;
 
 public class AnalyzeCommandTests
 {
-    static readonly string[] Mixtral = ["analyze", "--model", "mixtral-8x7b", "--hardware", "duplex", "--decode", "64", "--context", "1024", "--devices", "4"];
+    // The ideal Duplex (peaks only, no DRAM timing model) so the published crossover 32 can be asserted exactly.
+    static readonly string[] Mixtral = ["analyze", "--model", "mixtral-8x7b", "--hardware", "duplex-ideal", "--decode", "64", "--context", "1024", "--devices", "4"];
 
     static string[] With(params string[] extra) => [.. Mixtral, .. extra];
 
@@ -42,7 +43,7 @@ public class AnalyzeCommandTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(r.Err, Is.Empty);
-            Assert.That(r.Out, Does.Contain("mixtral-8x7b on 4 x duplex").And.Contain("decode-only"));
+            Assert.That(r.Out, Does.Contain("mixtral-8x7b on 4 x duplex-ideal").And.Contain("decode-only"));
             foreach (var op in new[] { "qkv_projection", "attention.score.decode", "experts", "router", "lm_head", "all_reduce.attention" })
                 Assert.That(r.Out, Does.Contain(op));
             Assert.That(r.Out, Does.Contain("time by processor").And.Contain("time by kind"));
@@ -132,6 +133,7 @@ public class AnalyzeCommandTests
         // A Duplex whose Logic-PIM has half the compute: crossover 4 x 4 = 16 instead of 32.
         var hw = HardwarePresets.Duplex();
         hw.Name = "half-pim";
+        hw.IdealEfficiency = true;   // peaks only, so the crossover is exactly 16
         var pim = hw.Processors.Single(p => p.Kind == ProcessorKind.LogicPim);
         pim.Peak[0].FlopsPerS = 4 * pim.MemoryBandwidthBytesPerS;
         var path = dir.File("half-pim.json");
