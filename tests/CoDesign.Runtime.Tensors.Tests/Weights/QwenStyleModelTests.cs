@@ -64,7 +64,7 @@ public class QwenStyleModelTests
                 Config = w.Config, Embedding = w.Embedding, FinalNorm = w.FinalNorm, LmHead = w.LmHead, Origin = w.Origin,
                 Layers = [.. w.Layers.Select(L => new LayerWeights { InputNorm = L.InputNorm, Q = L.Q, K = L.K, V = L.V, O = L.O, PostNorm = L.PostNorm, Router = L.Router, Experts = L.Experts })],
             };
-            var c2 = new InferenceEngine(noShared, reference, reference, TestModels.Options()).Run(reqs);
+            var c2 = new InferenceEngine(noShared, reference, reference, TestModels.Options(model: w)).Run(reqs);
             Assert.That(c2.Requests.SelectMany(r => r.Margins), Is.Not.EqualTo(b.Requests.SelectMany(r => r.Margins)));
         }
         finally { Directory.Delete(dir, true); }
