@@ -142,5 +142,5 @@ public abstract class BackendConformanceTests
 
 public sealed class CpuConformanceTests : BackendConformanceTests
 {
-    protected override IBackend CreateBackend() => BackendRegistry.Create("cpu");
+    protected override IBackend CreateBackend() => CoDesign.Cli.Backends.BackendTable.Tensor("cpu")();
 }

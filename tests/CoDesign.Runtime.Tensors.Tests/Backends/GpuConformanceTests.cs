@@ -8,7 +8,7 @@ public sealed class GpuConformanceTests : BackendConformanceTests
 {
     protected override IBackend CreateBackend()
     {
-        var b = BackendRegistry.Create("gpu");
+        var b = CoDesign.Cli.Backends.BackendTable.Tensor("gpu")();
         Assert.That(b, Is.InstanceOf<IlgpuBackend>(), "the registry's gpu entry resolves to the ILGPU backend");
         TestContext.Progress.WriteLine($"gpu backend on {b.Device}");
         return b;

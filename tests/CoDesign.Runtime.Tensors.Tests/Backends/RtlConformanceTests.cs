@@ -28,7 +28,7 @@ public sealed class RtlConformanceTests : BackendConformanceTests
     protected override IBackend CreateBackend()
     {
         Assume.That(ToolLocator.Find("verilator"), Is.Not.Null, "verilator is not installed (tools/setup.sh)");
-        var b = BackendRegistry.Create("rtl");
+        var b = CoDesign.Cli.Backends.BackendTable.Tensor("rtl")();
         Assert.That(b, Is.InstanceOf<RtlBackend>());
         foreach (var m in new[] { "tiny-moe", "tiny-dense" }) ((IPimKernelBackend)b).UsePimKernels(Kernels(m));
         return b;
@@ -43,7 +43,7 @@ public sealed class RtlKernelSourceTests
     public void WithoutKernels_PimOperatorsFailWithAClearMessage()
     {
         Assume.That(ToolLocator.Find("verilator"), Is.Not.Null, "verilator is not installed (tools/setup.sh)");
-        using var b = BackendRegistry.Create("rtl");
+        using var b = CoDesign.Cli.Backends.BackendTable.Tensor("rtl")();
         var w = TestModels.TinyMoe;
         var e = Assert.Throws<Schema.InputException>(() => b.GatedFfn(OpKind.ExpertFfn, new double[w.Hidden], 1, w.Layers[0].Experts[0]));
         Assert.That(e!.Message, Does.Contain("compiled Program"));
@@ -68,7 +68,7 @@ public sealed class RtlSharedExpertTests
               "vocab_size": 1000, "intermediate_size": 96, "moe_intermediate_size": 32, "shared_expert_intermediate_size": 48,
               "num_experts": 8, "num_experts_per_tok": 2, "decoder_sparse_step": 1 }
             """, "qwen-tiny.json");
-        using var b = BackendRegistry.Create("rtl");
+        using var b = CoDesign.Cli.Backends.BackendTable.Tensor("rtl")();
         ((IPimKernelBackend)b).UsePimKernels(ProgramCompiler.Compile(config, HardwarePresets.Duplex(), new SystemOptions(1)).PimKernels);
         var rng = new SplitMix64(3);
         HostTensor T(string name, int rows, int cols) => new(name, TensorDType.F16, [rows, cols],
