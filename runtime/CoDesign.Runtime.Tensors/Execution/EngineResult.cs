@@ -6,7 +6,7 @@ namespace CoDesign.Runtime.Tensors.Execution;
 public sealed record RequestResult(int Id, int PromptTokens, int[] Generated, double[] Margins, double[] MaxAbsLogits, int AdmittedAtStage, int FinishedAtStage);
 
 /// <summary>
-/// One engine iteration. Kind is "mixed" when some request is prefilling, else "decode". Placement says where
+/// One engine iteration. Kind is named by <see cref="CoDesign.Machine.Stages.StageKinds"/>, as in simulate and analyze. Placement says where
 /// operators ran: expert runs per side, decode-attention runs on the PIM side, and the names of every operator
 /// that ran on the PIM side in this stage (<see cref="StagePlacement.Name"/>, plus "experts"); the rest ran on
 /// the xPU side.

@@ -78,7 +78,7 @@ public sealed class InferenceEngine
                 s.Generated.Add(token); s.Margins.Add(margin); s.Scales.Add(scale);
                 _o.LogitsObserver?.Invoke(s.Request.Id, s.Generated.Count - 1, logits.AsSpan(i * _w.Vocab, _w.Vocab).ToArray());
             }
-            stages.Add(new StageRecord(stage, segments.Any(g => g.Prefill) ? "mixed" : "decode", running.Count,
+            stages.Add(new StageRecord(stage, StageKinds.Of(segments.Where(g => g.Prefill).Sum(g => g.Rows), segments.Count(g => !g.Prefill)).Name(), running.Count,
                 segments.Where(g => g.Prefill).Sum(g => g.Rows), segments.Count(g => !g.Prefill),
                 sw.Elapsed.TotalSeconds, _xpu.TotalSeconds - x0, _pim.TotalSeconds - p0,
                 counters.ExpertsOnXpu, counters.ExpertsOnPim, counters.DecodeAttentionOnPim,

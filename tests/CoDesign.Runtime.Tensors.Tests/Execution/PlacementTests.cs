@@ -99,9 +99,9 @@ public class PlacementTests
         // Paper (§3): projections and LM head on the xPU, decode attention on PIM, experts on PIM only when decode-only.
         foreach (var op in new[] { OpKind.QkvProj, OpKind.OutProj, OpKind.LmHead })
             Assert.That((Ran(paper, "pim", op), Ran(paper, "xpu", op)), Is.EqualTo((false, true)), $"paper {op}");
-        Assert.That(paper.Stages.Where(s => s.Kind == "decode").Select(s => s.DecodeAttentionOnPim), Is.All.GreaterThan(0));
+        Assert.That(paper.Stages.Where(s => s.Kind == "decode-only").Select(s => s.DecodeAttentionOnPim), Is.All.GreaterThan(0));
         Assert.That(paper.Stages.Where(s => s.Kind == "mixed").Sum(s => s.ExpertRunsOnPim), Is.Zero);
-        Assert.That(paper.Stages.Where(s => s.Kind == "decode").Sum(s => s.ExpertRunsOnXpu), Is.Zero);
+        Assert.That(paper.Stages.Where(s => s.Kind == "decode-only").Sum(s => s.ExpertRunsOnXpu), Is.Zero);
 
         // A Logic-PIM too slow for anything: min-time keeps every operator, decode attention included, on the xPU.
         Assert.That(slow.OpTimes.Where(o => o.Side == "pim"), Is.Empty);
