@@ -9,6 +9,7 @@ using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Validation;
 using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema.Hardware;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Tests.Backends;
 
@@ -45,9 +46,9 @@ public sealed class RtlKernelSourceTests
         Assume.That(ToolLocator.Find("verilator"), Is.Not.Null, "verilator is not installed (tools/setup.sh)");
         using var b = CoDesign.Cli.Backends.BackendTable.Tensor("rtl")();
         var w = TestModels.TinyMoe;
-        var e = Assert.Throws<Schema.InputException>(() => b.GatedFfn(OpKind.ExpertFfn, new double[w.Hidden], 1, w.Layers[0].Experts[0]));
+        var e = Assert.Throws<Schema.InputException>(() => b.GatedFfn(OpKind.Expert, new double[w.Hidden], 1, w.Layers[0].Experts[0]));
         Assert.That(e!.Message, Does.Contain("compiled Program"));
-        var p = Assert.Throws<Schema.InputException>(() => b.Linear(OpKind.QkvProj, new double[w.Hidden], 1, w.Layers[0].Q));
+        var p = Assert.Throws<Schema.InputException>(() => b.Linear(OpKind.QkvProjection, new double[w.Hidden], 1, w.Layers[0].Q));
         Assert.That(p!.Message, Does.Contain("compiled Program"));
     }
 }
@@ -76,8 +77,8 @@ public sealed class RtlSharedExpertTests
         var shared = new FfnWeights(T("gate", 48, 64), T("up", 48, 64), T("down", 64, 48));   // no expert index: the shared expert
         var x = Enumerable.Range(0, 2 * 64).Select(_ => rng.NextDouble() - 0.5).ToArray();
         using var reference = new ReferenceBackend();
-        var stats = new OpErrorStats(OpKind.ExpertFfn);
-        stats.Add(reference.GatedFfn(OpKind.ExpertFfn, x, 2, shared), b.GatedFfn(OpKind.ExpertFfn, x, 2, shared));
-        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.ExpertFfn, config, 1, b.Precision)));
+        var stats = new OpErrorStats(OpKind.Expert);
+        stats.Add(reference.GatedFfn(OpKind.Expert, x, 2, shared), b.GatedFfn(OpKind.Expert, x, 2, shared));
+        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.Expert, config, 1, b.Precision)));
     }
 }

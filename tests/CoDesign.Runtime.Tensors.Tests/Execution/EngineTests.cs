@@ -6,6 +6,7 @@ using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Schema.Hardware;
 using CoProcessing = CoDesign.Schema.V1.CoProcessing;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Tests.Execution;
 
