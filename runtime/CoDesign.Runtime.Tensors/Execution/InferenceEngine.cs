@@ -26,7 +26,7 @@ public sealed class InferenceEngine
 
     public InferenceEngine(ModelWeights weights, IBackend xpu, IBackend pim, EngineOptions options)
     {
-        if (options.MaxBatch < 1) throw new InputException("--max-batch must be at least 1");
+        if (options.MaxBatch < 1) throw new InputException($"{Setting.Ref("max_batch")} must be at least 1");
         if (options.Plan.Program is { } program && program.Model.NumLayers != weights.Layers.Length)
             throw new InputException($"the program was compiled for {program.Model.NumLayers} layers but the model has {weights.Layers.Length}");
         _w = weights; _o = options;

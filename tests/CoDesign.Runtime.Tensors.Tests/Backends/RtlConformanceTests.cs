@@ -74,11 +74,11 @@ public sealed class RtlSharedExpertTests
         var rng = new SplitMix64(3);
         HostTensor T(string name, int rows, int cols) => new(name, TensorDType.F16, [rows, cols],
             Enumerable.Range(0, rows * cols).Select(_ => HalfBits.RoundTo((float)((rng.NextDouble() - 0.5) * 0.4), TensorDType.F16)).ToArray());
-        var shared = new FfnWeights(T("gate", 48, 64), T("up", 48, 64), T("down", 64, 48));   // no expert index: the shared expert
+        var shared = new FfnWeights(T("gate", 48, 64), T("up", 48, 64), T("down", 64, 48));   // the shared expert: its own operator kind
         var x = Enumerable.Range(0, 2 * 64).Select(_ => rng.NextDouble() - 0.5).ToArray();
         using var reference = new ReferenceBackend();
-        var stats = new OpErrorStats(OpKind.Expert);
-        stats.Add(reference.GatedFfn(OpKind.Expert, x, 2, shared), b.GatedFfn(OpKind.Expert, x, 2, shared));
+        var stats = new OpErrorStats(OpKind.SharedExpert);
+        stats.Add(reference.GatedFfn(OpKind.SharedExpert, x, 2, shared), b.GatedFfn(OpKind.SharedExpert, x, 2, shared));
         Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.Expert, config, 1, b.Precision)));
     }
 }
