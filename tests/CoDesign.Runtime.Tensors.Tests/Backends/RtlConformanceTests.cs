@@ -79,6 +79,6 @@ public sealed class RtlSharedExpertTests
         using var reference = new ReferenceBackend();
         var stats = new OpErrorStats(OpKind.SharedExpert);
         stats.Add(reference.GatedFfn(OpKind.SharedExpert, x, 2, shared), b.GatedFfn(OpKind.SharedExpert, x, 2, shared));
-        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.Expert, config, 1, b.Precision)));
+        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.SharedExpert, config, 1, b.Precision)));
     }
 }
