@@ -1,7 +1,7 @@
 using CoDesign.Runtime.Gpu;
 using CoDesign.Runtime.Tensors.Backends;
 
-namespace CoDesign.Runtime.Tensors.Tests.Backends;
+namespace CoDesign.Runtime.Gpu.Tests;
 
 /// <summary>The ILGPU kernels through the shared suite: on CI this is ILGPU's CPU accelerator, on a GPU machine CUDA.</summary>
 public sealed class GpuConformanceTests : BackendConformanceTests

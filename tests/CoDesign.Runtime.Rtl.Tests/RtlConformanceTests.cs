@@ -11,7 +11,7 @@ using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
 
-namespace CoDesign.Runtime.Tensors.Tests.Backends;
+namespace CoDesign.Runtime.Rtl.Tests;
 
 /// <summary>
 /// The Verilated Logic-PIM module through the shared suite (tolerances from FP16 operands), running the

@@ -7,7 +7,7 @@ using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema.V1;
 using CoDesign.Schema.Ops;
 
-namespace CoDesign.Runtime.Tensors.Tests.Backends;
+namespace CoDesign.Testing;
 
 /// <summary>
 /// The one conformance suite: every operator of a numeric backend against the float64 reference on the same
@@ -140,9 +140,4 @@ public abstract class BackendConformanceTests
         if (Enum.GetValues<OpKind>().All(op => _backend.PrecisionOf(op).Operand <= TensorDType.F32.UnitRoundoff()))
             Assert.That(actual.Select(r => r.Generated), Is.EqualTo(expected.Select(r => r.Generated)));
     }
-}
-
-public sealed class CpuConformanceTests : BackendConformanceTests
-{
-    protected override IBackend CreateBackend() => CoDesign.Cli.Backends.BackendTable.Tensor("cpu")();
 }
