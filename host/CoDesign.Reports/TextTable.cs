@@ -1,5 +1,4 @@
 using Spectre.Console;
-using CoDesign.Reports.Guards;
 using Spectre.Console.Rendering;
 
 namespace CoDesign.Reports;
@@ -15,9 +14,6 @@ public sealed class TextTable(params string[] columns)
 
     public void Write(TextWriter w)
     {
-        foreach (var r in _rows)
-            for (int c = 0; c < r.Length; c++)
-                FiniteCheck.Text(r[c], $"table column '{(c < columns.Length ? columns[c] : (c + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))}' of row '{r[0]}',");
         var buffer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

@@ -9,7 +9,6 @@ public static class HardwareValidator
     public static void Validate(V1.Hardware hw, string origin)
     {
         void Fail(string what) => throw new InputException($"hardware {origin}: {what}");
-        HardwareLimits.Check(hw, origin);   // every numeric field in its documented range first (docs/input-limits.md)
 
         if (hw.Processors.Count == 0) Fail("no processor (add one to 'processors')");
         var names = new HashSet<string>();
@@ -66,6 +65,8 @@ public static class HardwareValidator
             CheckLink(ic.IntraNode, "intraNode", Fail);
             CheckLink(ic.InterNode, "interNode", Fail);
         }
+        // Last, so the checks above keep their wording: finiteness and plausibility bounds of every field (docs/input-limits.md).
+        HardwareLimits.Check(hw, origin);
     }
 
     static ulong RowsNeeded(Memory m)
