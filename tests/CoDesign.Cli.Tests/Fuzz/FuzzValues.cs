@@ -28,7 +28,13 @@ sealed class FuzzValues(int seed)
     public T Pick<T>(IReadOnlyList<T> xs) => xs[Rng.Next(xs.Count)];
 
     /// <summary>A bad or edge value as a raw JSON token: mostly numbers, sometimes a wrong type.</summary>
-    public string Token() => Rng.NextDouble() < 0.7 ? Pick(NumberTokens) : Pick(OtherTokens);
+    /// <param name="forString">The value replaced a string: then no "NaN"/"Infinity" string, which a reader may rightly echo as text.</param>
+    public string Token(bool forString = false)
+    {
+        if (Rng.NextDouble() < 0.7) return Pick(NumberTokens);
+        var t = Pick(OtherTokens);
+        return forString && t is "\"NaN\"" or "\"Infinity\"" or "\"-Infinity\"" ? "\"abc\"" : t;
+    }
 
     /// <summary>A value for a command-line option.</summary>
     public string Arg()
@@ -55,7 +61,8 @@ sealed class FuzzValues(int seed)
                 continue;
             }
             string mark = $"@@FUZZ{i}@@";
-            marks[mark] = Token();
+            var old = parent is JsonObject po ? po[(string)key] : ((JsonArray)parent)[(int)key];
+            marks[mark] = Token(forString: old is JsonValue jv && jv.GetValueKind() == System.Text.Json.JsonValueKind.String);
             if (parent is JsonObject obj) obj[(string)key] = mark;
             else ((JsonArray)parent)[(int)key] = mark;
         }
