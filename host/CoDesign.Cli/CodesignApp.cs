@@ -40,7 +40,8 @@ public static class CodesignApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
     {
         // Results are held until the verb returns: a failure part-way prints none of them. The writers (JSON, CSV,
-        // trace) refuse NaN/Infinity field by field; the text is not scanned, as user strings may spell "NaN".
+        // trace, tables) refuse NaN/Infinity field by field; the finished text is scanned once more for the marked
+        // tokens Units writes for a non-finite value (free-text lines), not for the word "NaN" a user string may hold.
         var buffered = new StringWriter();
         var ctx = new CliContext(buffered, stderr) { Cancellation = cancellation };
         try
@@ -49,6 +50,7 @@ public static class CodesignApp
             if (args.Contains("--version")) args = ["--version"];
             int code = Dispatch(args, ctx, stderr);
             var text = buffered.ToString();
+            FiniteCheck.Text(text, "stdout");
             stdout.Write(text);
             stdout.Flush();
             return code;

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using CoDesign.Reports.Guards;
 using Spectre.Console.Rendering;
 
 namespace CoDesign.Reports;
@@ -14,6 +15,10 @@ public sealed class TextTable(params string[] columns)
 
     public void Write(TextWriter w)
     {
+        // Every table goes out here: a cell holding a non-finite value (Units marks it) is a bug, named by column and row.
+        foreach (var r in _rows)
+            for (int c = 0; c < r.Length; c++)
+                FiniteCheck.Cell(r[c], $"table{(Title is null ? "" : $" '{Title}'")} column '{(c < columns.Length ? columns[c] : (c + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))}' of row '{r[0]}'");
         var buffer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

@@ -45,6 +45,8 @@ public static class HardwareLimits
     // Command timings in tCK: presets reach 63 (nRc, HBM3 at 0.77 ns); DDR5-6400's tRC is about 154 tCK. 255 is our
     // bound: the command-level DRAM model steps cycle by cycle, so larger values only make it slow.
     public static readonly Limit CommandCycles = Limit.Int(0, 255, "cycles");
+    // The data-bus cycles of one access (nBl) and column-to-column spacing (nCcdS, nCcdL) divide the bandwidth: 0 would make it infinite.
+    public static readonly Limit BusCycles = Limit.Int(1, 255, "cycles");
     // Refresh cycle times (nRfcSb, nRfcAb): presets 260 and 455 (JESD238A tRFCab 350 ns); 8,192 tCK is 6.3 µs at HBM3 clocks.
     public static readonly Limit RefreshCycles = Limit.Int(0, 8192, "cycles");
     // Refresh interval nRefi: presets 5,070 (tREFI 3.9 µs); 0 would refresh every cycle. 2^20 tCK is 0.8 ms at HBM3 clocks.
@@ -101,7 +103,8 @@ public static class HardwareLimits
                     if (fd.FieldType == Google.Protobuf.Reflection.FieldType.UInt32)
                     {
                         var limit = fd.FieldNumber == MemoryTiming.NRefiFieldNumber ? RefreshIntervalCycles
-                            : fd.FieldNumber is MemoryTiming.NRfcSbFieldNumber or MemoryTiming.NRfcAbFieldNumber ? RefreshCycles : CommandCycles;
+                            : fd.FieldNumber is MemoryTiming.NRfcSbFieldNumber or MemoryTiming.NRfcAbFieldNumber ? RefreshCycles
+                            : fd.FieldNumber is MemoryTiming.NBlFieldNumber or MemoryTiming.NCcdSFieldNumber or MemoryTiming.NCcdLFieldNumber ? BusCycles : CommandCycles;
                         limit.Check((uint)fd.Accessor.GetValue(t), $"memory.timing.{fd.JsonName}", where);
                     }
                 double rfcAb = t.NRfcAb > 0 ? t.NRfcAb : Math.Ceiling(DerivedAllBankRefreshS / t.TckS);

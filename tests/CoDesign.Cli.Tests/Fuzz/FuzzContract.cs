@@ -42,7 +42,10 @@ static partial class FuzzContract
         {
             n++;
             if (output is not null && File.Exists(output)) File.Delete(output);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
             var f = Check(args, dir, output);
+            var log = Environment.GetEnvironmentVariable("FUZZ_LOG");
+            if (log is not null) File.AppendAllText(log, $"{sw.ElapsedMilliseconds} ms {(f is null ? "ok" : "FAIL")} {Show(args)}\n{(f ?? "")}\n" + (f is not null || sw.ElapsedMilliseconds > 500 ? string.Join("\n", args.Where(a => a.StartsWith(dir.Path, StringComparison.Ordinal) && File.Exists(a) && new FileInfo(a).Length < 20000).Select(File.ReadAllText)) + "\n" : ""));
             if (f is not null && failures.Count < 5) failures.Add(f);
             if (f is not null) bad++;
         }
