@@ -1,4 +1,6 @@
 using System.Text;
+using RunInputs = CoDesign.Cli.Commands.Run.TensorRunInputs;
+using RunLimits = CoDesign.Cli.Commands.Run.RunLimits;
 
 namespace CoDesign.Cli.Tests.Fuzz;
 
@@ -138,10 +140,11 @@ public class ReaderFuzzTests
             {
                 var path = i % 20 == 19 ? Write("sweep.json", v.Garbage()) : Write("sweep.json", v.MutateJson(Base));
                 var results = _dir.File("results.jsonl");
-                // Most cases only expand (--list); every tenth runs its points, with a results file.
-                yield return (i % 10 == 0
+                // Most cases only expand (--list); every 25th runs its points, with a results file (running is the
+                // simulator's work, which SimulateOptions fuzzes; the reader's is the expansion).
+                yield return (i % 25 == 0
                     ? ["sweep", path, "--out", results, "--jobs", "1", "--format", v.Pick(["json", "table", "csv"])]
-                    : ["sweep", path, "--list", "--format", v.Pick(["json", "table", "csv"])], i % 10 == 0 ? results : null);
+                    : ["sweep", path, "--list", "--format", v.Pick(["json", "table", "csv"])], i % 25 == 0 ? results : null);
             }
         }
         FuzzContract.All(Cases(), _dir, 300);
@@ -176,55 +179,73 @@ public class ReaderFuzzTests
         Directory.CreateDirectory(dir);
         File.Copy(Path.Combine(_modelDir, "config.json"), Path.Combine(dir, "config.json"));
         var target = Path.Combine(dir, Path.GetFileName(original));
+        byte[] Broken(int i)
+        {
+            if (i % 5 == 4)
+            {
+                // Raw corruption: the length prefix or bytes of the header.
+                var file = (byte[])bytes.Clone();
+                for (int k = v.Rng.Next(1, 4); k > 0; k--) file[v.Rng.Next(0, Math.Min(file.Length, 8 + headerLen))] = (byte)v.Rng.Next(256);
+                return file;
+            }
+            var h = Encoding.UTF8.GetBytes(v.MutateJson(header));
+            return [.. BitConverter.GetBytes((ulong)h.Length), .. h, .. bytes.AsSpan(8 + headerLen)];
+        }
+        // 40 through the CLI (a file that loads runs the model, the costly part), 200 through the weight loader 'run' calls.
         IEnumerable<(string[], string?)> Cases()
         {
-            for (int i = 0; i < 150; i++)
+            for (int i = 0; i < 40; i++)
             {
-                byte[] file;
-                if (i % 5 == 4)
-                {
-                    // Raw corruption: the length prefix or bytes of the header.
-                    file = (byte[])bytes.Clone();
-                    for (int k = v.Rng.Next(1, 4); k > 0; k--) file[v.Rng.Next(0, Math.Min(file.Length, 8 + headerLen))] = (byte)v.Rng.Next(256);
-                }
-                else
-                {
-                    var h = Encoding.UTF8.GetBytes(v.MutateJson(header));
-                    file = [.. BitConverter.GetBytes((ulong)h.Length), .. h, .. bytes.AsSpan(8 + headerLen)];
-                }
-                File.WriteAllBytes(target, file);
+                File.WriteAllBytes(target, Broken(i));
                 yield return (["run", "--model", dir, "--max-new-tokens", "1", "--format", "json"], null);
             }
         }
-        FuzzContract.All(Cases(), _dir, 150);
+        FuzzContract.All(Cases(), _dir, 40);
+        IEnumerable<(string, Action)> Loads()
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                File.WriteAllBytes(target, Broken(i));
+                yield return ($"case {i}", () => RunInputs.LoadWeights(dir, 1));
+            }
+        }
+        FuzzContract.Readers(Loads(), 200);
     }
 
     [Test]
     public void Prompts()
     {
         var v = new FuzzValues(1608);
+        string Prompts(int i)
+        {
+            if (i % 20 == 19) return Write("prompts.txt", v.Garbage());
+            var sb = new StringBuilder();
+            for (int l = v.Rng.Next(0, 4); l > 0; l--)
+            {
+                var ids = Enumerable.Range(0, v.Rng.Next(0, 6)).Select(_ => v.Rng.NextDouble() < 0.1 ? v.Arg() : v.Rng.Next(0, 1100).ToString());
+                sb.Append(string.Join(v.Pick([" ", ",", "\t"]), ids)).Append(v.Rng.NextDouble() < 0.2 ? " # comment\n" : "\n");
+            }
+            if (v.Rng.NextDouble() < 0.05) sb.Append(string.Join(' ', Enumerable.Repeat("1", 5000))).Append('\n');   // a prompt over the limit
+            return Write("prompts.txt", sb.ToString());
+        }
+        // 40 through the CLI (a valid file runs the model, the costly part), 260 through the reader and limits 'run' calls.
         IEnumerable<(string[], string?)> Cases()
         {
-            for (int i = 0; i < 200; i++)
-            {
-                string path;
-                if (i % 20 == 19) path = Write("prompts.txt", v.Garbage());
-                else
-                {
-                    var sb = new StringBuilder();
-                    for (int l = v.Rng.Next(0, 4); l > 0; l--)
-                    {
-                        var ids = Enumerable.Range(0, v.Rng.Next(0, 6)).Select(_ => v.Rng.NextDouble() < 0.1 ? v.Arg() : v.Rng.Next(0, 1100).ToString());
-                        sb.Append(string.Join(v.Pick([" ", ",", "\t"]), ids)).Append(v.Rng.NextDouble() < 0.2 ? " # comment\n" : "\n");
-                    }
-                    if (v.Rng.NextDouble() < 0.05) sb.Append(string.Join(' ', Enumerable.Repeat("1", 5000))).Append('\n');   // a prompt over the limit
-                    path = Write("prompts.txt", sb.ToString());
-                }
-                yield return (["run", "--model", "tiny-moe", "--prompts", path, "--max-new-tokens", v.Pick(["1", "2", "0", "5000", "1e3"]),
+            for (int i = 0; i < 40; i++)
+                yield return (["run", "--model", "tiny-moe", "--prompts", Prompts(i), "--max-new-tokens", v.Pick(["1", "2", "0", "5000", "1e3"]),
                     "--max-batch", v.Pick(["1", "4", "0", "257"]), "--format", v.Pick(["json", "table", "csv"])], null);
+        }
+        FuzzContract.All(Cases(), _dir, 40);
+        IEnumerable<(string, Action)> Reads()
+        {
+            for (int i = 0; i < 260; i++)
+            {
+                var path = Prompts(i);
+                int newTokens = v.Pick([1, 2, 4096, 5000]);
+                yield return ($"case {i}", () => RunLimits.CheckRequests(RunInputs.ReadPrompts(path, newTokens), newTokens, "prompts"));
             }
         }
-        FuzzContract.All(Cases(), _dir, 200);
+        FuzzContract.Readers(Reads(), 260);
     }
 
     [Test]
