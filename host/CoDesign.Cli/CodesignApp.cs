@@ -39,15 +39,23 @@ public static class CodesignApp
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
     {
-        // Results are held until the verb returns: a failure part-way prints none of them, and the finished text
-        // is checked once more for NaN/Infinity (the writers check field by field first).
+        // `codesign VERB --version` answers like `codesign --version`, even where the verb has required arguments.
+        if (args.Contains("--version")) args = ["--version"];
+        return Guarded(ctx => Dispatch(args, ctx, stderr), stdout, stderr, cancellation);
+    }
+
+    /// <summary>Runs <paramref name="verb"/> under the CLI's contract (buffered stdout, the output guard, exit codes);
+    /// <see cref="Run"/> passes the parsed command line, tests a body of their own.</summary>
+    public static int Guarded(Func<CliContext, int> verb, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
+    {
+        // Results are held until the verb returns: a failure part-way prints none of them. The writers (JSON, CSV,
+        // trace, tables) refuse NaN/Infinity field by field; the finished text is scanned once more for the marked
+        // tokens Units writes for a non-finite value (free-text lines), not for the word "NaN" a user string may hold.
         var buffered = new StringWriter();
         var ctx = new CliContext(buffered, stderr) { Cancellation = cancellation };
         try
         {
-            // `codesign VERB --version` answers like `codesign --version`, even where the verb has required arguments.
-            if (args.Contains("--version")) args = ["--version"];
-            int code = Dispatch(args, ctx, stderr);
+            int code = verb(ctx);
             var text = buffered.ToString();
             FiniteCheck.Text(text, "stdout");
             stdout.Write(text);

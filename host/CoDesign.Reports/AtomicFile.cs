@@ -32,5 +32,9 @@ public static class AtomicFile
         }
     }
 
-    public static void WriteText(string path, string text) => Write(path, System.Text.Encoding.UTF8.GetBytes(text));
+    public static void WriteText(string path, string text)
+    {
+        Guards.FiniteCheck.Text(text, $"file {Schema.Validation.InputText.Quote(path)}");   // before any byte is written
+        Write(path, System.Text.Encoding.UTF8.GetBytes(text));
+    }
 }

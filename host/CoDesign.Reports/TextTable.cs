@@ -15,9 +15,10 @@ public sealed class TextTable(params string[] columns)
 
     public void Write(TextWriter w)
     {
+        // Every table goes out here: a cell holding a non-finite value (Units marks it) is a bug, named by column and row.
         foreach (var r in _rows)
             for (int c = 0; c < r.Length; c++)
-                FiniteCheck.Text(r[c], $"table column '{(c < columns.Length ? columns[c] : (c + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))}' of row '{r[0]}',");
+                FiniteCheck.Cell(r[c], $"table{(Title is null ? "" : $" '{Title}'")} column '{(c < columns.Length ? columns[c] : (c + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))}' of row '{r[0]}'");
         var buffer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

@@ -39,6 +39,9 @@ public static class HardwareFile
         try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
         catch (JsonException e) { throw new InputException($"hardware file {origin} is not valid hardware JSON: {OneLine(e.Message)}"); }
         if (root is not JsonObject top) throw new InputException($"hardware file {origin} is not a JSON object");
+        // A lone surrogate escape ("\ud800") parses but cannot become a string: refuse it by path before any read of it.
+        using (var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }))
+            JsonStrings.Check(doc.RootElement, $"hardware file {origin}");
         foreach (var (section, keys, why) in Removed)
             if (top[section] is JsonObject o && keys.Any(o.ContainsKey))
                 throw new InputException($"hardware file {origin}: {why}");

@@ -9,7 +9,6 @@ public static class HardwareValidator
     public static void Validate(V1.Hardware hw, string origin)
     {
         void Fail(string what) => throw new InputException($"hardware {origin}: {what}");
-        HardwareLimits.Check(hw, origin);   // every numeric field in its documented range first (docs/input-limits.md)
 
         if (hw.Processors.Count == 0) Fail("no processor (add one to 'processors')");
         var names = new HashSet<string>();
@@ -45,12 +44,13 @@ public static class HardwareValidator
             if (geometry.Any(g => g == 0))
                 Fail("memory geometry is partial: set all of stacks, pseudoChannelsPerStack, ranks, bankGroups, banksPerGroup, rowsPerBank, columnsPerRow, bytesPerColumn, or none");
             // Capacity is what software can use; the DRAM may hold more (ECC, yield), never less.
-            var product = geometry.Aggregate(1UL, (a, g) => a * g);
+            var product = GeometryMath.Product($"hardware {origin}", Geometry(m));
             if (product < m.CapacityBytes)
                 Fail($"memory geometry gives {product} bytes (stacks x pseudoChannelsPerStack x ranks x bankGroups x banksPerGroup x rowsPerBank x columnsPerRow x bytesPerColumn), " +
                      $"less than capacityBytes {m.CapacityBytes}; lower capacityBytes, raise rowsPerBank to {RowsNeeded(m)}, or remove the geometry (it is needed only by PIM)");
-            if (m.BankBundlesPerPseudoChannel != 0 && m.Ranks * m.BanksPerGroup * m.BankGroups % m.BankBundlesPerPseudoChannel != 0)
-                Fail($"memory bankBundlesPerPseudoChannel {m.BankBundlesPerPseudoChannel} does not divide the {m.Ranks * m.BankGroups * m.BanksPerGroup} banks of a pseudo-channel");
+            ulong banks = GeometryMath.Product($"hardware {origin}", ("ranks", m.Ranks), ("bankGroups", m.BankGroups), ("banksPerGroup", m.BanksPerGroup));
+            if (m.BankBundlesPerPseudoChannel != 0 && banks % m.BankBundlesPerPseudoChannel != 0)
+                Fail($"memory bankBundlesPerPseudoChannel {m.BankBundlesPerPseudoChannel} does not divide the {banks} banks of a pseudo-channel");
         }
         if (m.Timing is { } t)
         {
@@ -66,12 +66,21 @@ public static class HardwareValidator
             CheckLink(ic.IntraNode, "intraNode", Fail);
             CheckLink(ic.InterNode, "interNode", Fail);
         }
+        // Last, so the checks above keep their wording: finiteness and plausibility bounds of every field (docs/input-limits.md).
+        HardwareLimits.Check(hw, origin);
     }
 
+    static (string, ulong)[] Geometry(Memory m) =>
+    [
+        ("stacks", m.Stacks), ("pseudoChannelsPerStack", m.PseudoChannelsPerStack), ("ranks", m.Ranks), ("bankGroups", m.BankGroups),
+        ("banksPerGroup", m.BanksPerGroup), ("rowsPerBank", m.RowsPerBank), ("columnsPerRow", m.ColumnsPerRow), ("bytesPerColumn", m.BytesPerColumn),
+    ];
+
+    // Only reached when the full product fits in 64 bits, so the product without rowsPerBank does too (all factors >= 1).
     static ulong RowsNeeded(Memory m)
     {
-        ulong perRow = (ulong)m.Stacks * m.PseudoChannelsPerStack * m.Ranks * m.BankGroups * m.BanksPerGroup * m.ColumnsPerRow * m.BytesPerColumn;
-        return (m.CapacityBytes + perRow - 1) / perRow;
+        ulong perRow = GeometryMath.Product("memory", Geometry(m).Where(f => f.Item1 != "rowsPerBank").ToArray());
+        return m.CapacityBytes / perRow + (m.CapacityBytes % perRow == 0 ? 0UL : 1UL);
     }
 
     static void CheckLink(Link? link, string name, Action<string> fail)

@@ -39,10 +39,23 @@ public static class HardwareLimits
     public static readonly Limit ColumnsPerRow = Limit.Int(0, 1 << 16);
     public static readonly Limit BytesPerColumn = Limit.Int(0, 4096);
     public static readonly Limit BankBundles = Limit.Int(0, 4096);
-    // tCK: HBM3 runs 0.77 ns; 1 µs is a 1 MHz DRAM.
-    public static readonly Limit TckS = Limit.Positive(1e-6, "s");
-    // Timings in tCK: presets reach 5,070 (nREFI); 10^7 cycles is seconds at HBM clocks.
-    public static readonly Limit TimingCycles = Limit.Int(0, 10_000_000, "cycles");
+    // tCK: HBM3 runs 0.77 ns; 10 ps is a 100 GHz command clock, 1 µs a 1 MHz DRAM. The lower bound keeps the
+    // derived refresh timings (350 ns / tCK, HbmTiming.From) in range.
+    public static readonly Limit TckS = new(1e-11, 1e-6, "s");
+    // Command timings in tCK: presets reach 63 (nRc, HBM3 at 0.77 ns); DDR5-6400's tRC is about 154 tCK. 255 is our
+    // bound: the command-level DRAM model steps cycle by cycle, so larger values only make it slow.
+    public static readonly Limit CommandCycles = Limit.Int(0, 255, "cycles");
+    // The data-bus cycles of one access (nBl) and column-to-column spacing (nCcdS, nCcdL) divide the bandwidth: 0 would make it infinite.
+    public static readonly Limit BusCycles = Limit.Int(1, 255, "cycles");
+    // Refresh cycle times (nRfcSb, nRfcAb): presets 260 and 455 (JESD238A tRFCab 350 ns); 8,192 tCK is 6.3 µs at HBM3 clocks.
+    public static readonly Limit RefreshCycles = Limit.Int(0, 8192, "cycles");
+    // Refresh interval nRefi: presets 5,070 (tREFI 3.9 µs); 0 would refresh every cycle. 2^20 tCK is 0.8 ms at HBM3 clocks.
+    public static readonly Limit RefreshIntervalCycles = Limit.Int(1, 1 << 20, "cycles");
+    // Our bound: refresh may take at most half of each bank's time. Presets spend 5 % (260 / 5,070) per bank and
+    // 9 % all-bank; at 100 % the DRAM model never serves a request.
+    public const double MaxRefreshFraction = 0.5;
+    // [D] JESD238A tRFCab for 8 Gb per channel, the value HbmTiming.From derives nRfcAb from when it is unset.
+    const double DerivedAllBankRefreshS = 350e-9;
     // Devices in one node (NVLink domain): 8 in the presets; 1,024 covers rack-scale NVLink domains with margin.
     public static readonly Limit DevicesPerNode = Limit.Int(1, 1024);
     public const int MaxProcessors = 16;
@@ -88,7 +101,16 @@ public static class HardwareLimits
                 TckS.Check(t.TckS, "memory.timing.tckS", where);
                 foreach (var fd in MemoryTiming.Descriptor.Fields.InFieldNumberOrder())
                     if (fd.FieldType == Google.Protobuf.Reflection.FieldType.UInt32)
-                        TimingCycles.Check((uint)fd.Accessor.GetValue(t), $"memory.timing.{fd.JsonName}", where);
+                    {
+                        var limit = fd.FieldNumber == MemoryTiming.NRefiFieldNumber ? RefreshIntervalCycles
+                            : fd.FieldNumber is MemoryTiming.NRfcSbFieldNumber or MemoryTiming.NRfcAbFieldNumber ? RefreshCycles
+                            : fd.FieldNumber is MemoryTiming.NBlFieldNumber or MemoryTiming.NCcdSFieldNumber or MemoryTiming.NCcdLFieldNumber ? BusCycles : CommandCycles;
+                        limit.Check((uint)fd.Accessor.GetValue(t), $"memory.timing.{fd.JsonName}", where);
+                    }
+                double rfcAb = t.NRfcAb > 0 ? t.NRfcAb : Math.Ceiling(DerivedAllBankRefreshS / t.TckS);
+                foreach (var (name, rfc) in new[] { ("nRfcSb", (double)t.NRfcSb), (t.NRfcAb > 0 ? "nRfcAb" : "nRfcAb (derived from 350 ns)", rfcAb) })
+                    if (rfc > MaxRefreshFraction * t.NRefi)
+                        throw new InputException($"{where}: memory.timing.{name} = {rfc} cycles is more than half of nRefi = {t.NRefi}: the DRAM would mostly refresh (raise nRefi or lower {name.Split(' ')[0]})");
             }
         }
         if (hw.Interconnect is { } ic)

@@ -1,16 +1,15 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace CoDesign.Reports.Guards;
 
 /// <summary>
 /// The output writers' guard: no verb prints NaN or Infinity. <see cref="Object"/> walks a value before it is
-/// serialised and names the first non-finite field by its JSON path; <see cref="Text"/> is the last line of
-/// defence over finished text (tables, free-form lines), naming the line.
+/// serialised and names the first non-finite field by its JSON path; <see cref="Cell"/> (table cells) and
+/// <see cref="Text"/> (stdout, text files) find the marked tokens <see cref="Schema.Units"/> writes for a non-finite value.
 /// </summary>
-public static partial class FiniteCheck
+public static class FiniteCheck
 {
     const int MaxDepth = 32;
 
@@ -24,7 +23,8 @@ public static partial class FiniteCheck
     {
         switch (v)
         {
-            case null or string or bool or decimal or Enum: return;
+            case string s: Cell(s, path); return;
+            case null or bool or decimal or Enum: return;
             case double d: if (!double.IsFinite(d)) throw new NonFiniteOutputException(path, d); return;
             case float f: if (!float.IsFinite(f)) throw new NonFiniteOutputException(path, f); return;
             case IConvertible: return;   // integers, chars, dates
@@ -54,18 +54,30 @@ public static partial class FiniteCheck
         if (!double.IsFinite(v)) throw new NonFiniteOutputException(field, v);
     }
 
-    /// <summary>Finished text: a NaN, Infinity or ∞ token anywhere is a bug; the exception names the line.</summary>
+    /// <summary>
+    /// Finished text (stdout, a text file): a value <see cref="Schema.Units"/> formatted while non-finite is a bug; the
+    /// exception names the line and quotes it. Only marked tokens count, so a user's text that spells "NaN" passes.
+    /// </summary>
     public static void Text(string text, string what)
     {
-        var m = NonFinite().Match(text);
-        if (!m.Success) return;
-        int line = 1 + text.AsSpan(0, m.Index).Count('\n');
-        int start = text.LastIndexOf('\n', Math.Max(0, m.Index - 1)) + 1;
-        int end = text.IndexOf('\n', m.Index);
+        int at = text.IndexOf(Schema.Units.NonFiniteMark);
+        if (at < 0) return;
+        int line = 1 + text.AsSpan(0, at).Count('\n');
+        int start = text.LastIndexOf('\n', Math.Max(0, at - 1)) + 1;
+        int end = text.IndexOf('\n', at);
         var content = text[start..(end < 0 ? text.Length : end)].Trim();
-        throw new NonFiniteOutputException($"{what} line {line} ({Schema.Validation.InputText.Quote(content)})", m.Value.Contains('N') ? double.NaN : double.PositiveInfinity);
+        throw new NonFiniteOutputException($"{what} line {line} ({Schema.Validation.InputText.Quote(Unmark(content))})", ValueAt(text, at));
     }
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9_])(NaN|[-+]?Infinity|[-+]?∞)(?![A-Za-z0-9_])")]
-    private static partial Regex NonFinite();
+    /// <summary>One table cell or string field: the exception names it.</summary>
+    public static void Cell(string cell, string field)
+    {
+        int at = cell.IndexOf(Schema.Units.NonFiniteMark);
+        if (at >= 0) throw new NonFiniteOutputException(field, ValueAt(cell, at));
+    }
+
+    static double ValueAt(string s, int at) =>
+        s.AsSpan(at).StartsWith(Schema.Units.NonFiniteMark + "NaN") ? double.NaN : s.AsSpan(at).StartsWith(Schema.Units.NonFiniteMark + "-") ? double.NegativeInfinity : double.PositiveInfinity;
+
+    static string Unmark(string s) => s.Replace(Schema.Units.NonFiniteMark.ToString(), "", StringComparison.Ordinal);
 }

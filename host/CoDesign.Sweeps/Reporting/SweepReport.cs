@@ -143,7 +143,7 @@ public static class SweepReport
         }).ToList();
         return perBit.Count > 0 && perBit.All(e => e == 0)
             ? "0 for every point here: the hardware sets no link energy, so communication costs time but no energy"
-            : $"up to {perBit.Max() * 1e12:0.##} pJ/bit";
+            : $"up to {Units.Fixed(perBit.Max() * 1e12, "0.##")} pJ/bit";
     }
 
     static IEnumerable<double> Values(GroupView g, string series, Func<ResultRow, double> f) =>

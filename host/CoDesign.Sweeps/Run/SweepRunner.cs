@@ -18,6 +18,8 @@ public sealed record SweepOutcome(int Total, int AlreadyDone, int Ran, int Error
 public sealed class SweepRunner(IPointRunner runner)
 {
     public int Parallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>The user confirmed a long run (--allow-long-run): each point's own work bound is lifted too.</summary>
+    public bool AllowLongRun { get; init; }
 
     /// <summary>Called after each point with (done, total) over the selected points, from worker threads.</summary>
     public Action<int, int>? Progress { get; init; }
@@ -99,7 +101,7 @@ public sealed class SweepRunner(IPointRunner runner)
         };
         var (program, compileError) = prep.Program.Value;
         if (program is null) return Row("error", compileError, null);
-        try { return Row("ok", null, runner.Run(program, PointSettings.Workload(p))); }
+        try { return Row("ok", null, runner.Run(program, PointSettings.Workload(p) with { AllowLongRun = AllowLongRun })); }
         catch (InputException e) { return Row("error", e.Message, null); }
         catch (Exception e) when (e is not OperationCanceledException)
         {

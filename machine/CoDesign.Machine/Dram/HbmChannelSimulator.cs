@@ -72,7 +72,8 @@ public sealed class HbmChannelSimulator
         long refInterval = perBank ? Math.Max(1, _t.Refi / _banks) : Math.Max(1, _t.Refi / _ranks);
         long nextRefDue = _g.Refresh == RefreshMode.None ? long.MaxValue : refInterval;
         int refTarget = 0;
-        long limit = 1000 + pattern.Accesses * (long)(_t.Rc + _t.Faw + _t.RfcAb + _g.BusCyclesPerAccess) * 4;
+        // A watchdog, not a cost: four times the slowest path one access can take (row cycle, FAW, refresh, and a write's turnarounds).
+        long limit = 1000 + pattern.Accesses * ((long)_t.Rc + _t.Faw + _t.RfcAb + _t.RfcSb + _g.BusCyclesPerAccess + _t.Cl + _t.Cwl + _t.Bl + _t.Wr + _t.WtrL + _t.Rtw) * 4;
         long t = 0;
         for (; more || _q.Count > 0; t++)
         {

@@ -84,7 +84,7 @@ public static class SafetensorsReader
         foreach (var d in sh.EnumerateArray())
             shape[i++] = d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out var v) && v >= 0 ? v : throw Bad($"bad shape entry {d.GetRawText()}");
         if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2
-            || !off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end))
+            || off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number || !off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end))
             throw Bad("missing or malformed data_offsets");
         if (begin < 0 || end < begin || end > dataLength)
             throw Bad($"data_offsets [{begin}, {end}] outside the {dataLength} data bytes (truncated or corrupt file)");

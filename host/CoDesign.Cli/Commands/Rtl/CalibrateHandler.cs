@@ -48,10 +48,10 @@ public static class CalibrateHandler
                 foreach (var i in new[] { 1, 2, 3, 4, 5, 6, 7 }) t.RightAligned.Add(i);
                 foreach (var x in r.Rows)
                     t.Add(x.Shape.Label, x.RtlCycles.ToString(), Units.Seconds(x.RtlSeconds), Units.Seconds(x.AnalyticSeconds),
-                        Pct(x.Error), Units.Seconds(x.CalibratedSeconds), Pct(x.CalibratedError), $"{x.BandwidthUtilisation:P1}");
+                        Pct(x.Error), Units.Seconds(x.CalibratedSeconds), Pct(x.CalibratedError), Units.Fixed(x.BandwidthUtilisation, "P1"));
                 t.Write(ctx.Out);
-                ctx.Out.WriteLine($"fitted: bandwidth_efficiency = compute_efficiency = {r.BandwidthEfficiency:F4}, op_overhead_s = {r.OpOverheadSeconds:E3}");
-                ctx.Out.WriteLine($"worst error: {r.MaxAbsError:P1} before, {r.MaxAbsCalibratedError:P1} after calibration");
+                ctx.Out.WriteLine($"fitted: bandwidth_efficiency = compute_efficiency = {Units.Fixed(r.BandwidthEfficiency, "F4")}, op_overhead_s = {Units.Fixed(r.OpOverheadSeconds, "E3")}");
+                ctx.Out.WriteLine($"worst error: {Units.Fixed(r.MaxAbsError, "P1")} before, {Units.Fixed(r.MaxAbsCalibratedError, "P1")} after calibration");
                 break;
         }
         return ExitCodes.Success;
@@ -64,5 +64,5 @@ public static class CalibrateHandler
         public void Report(string shape) => log.Report(_started++, shape);
     }
 
-    static string Pct(double x) => Math.Round(x, 3).ToString("+0.0%;-0.0%;0.0%", System.Globalization.CultureInfo.InvariantCulture);
+    static string Pct(double x) => Units.Fixed(Math.Round(x, 3), "+0.0%;-0.0%;0.0%");
 }

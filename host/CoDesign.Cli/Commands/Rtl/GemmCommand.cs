@@ -15,8 +15,12 @@ public static class GemmCommand
         var rtl = new RtlOptions();
         var cmd = new Command(name, description) { tokens, k, n, format };
         rtl.AddTo(cmd);
-        cmd.SetAction(p => GemmHandler.Run(name, rtl.Resolve(p), p.GetValue(tokens), p.GetValue(k), p.GetValue(n),
-            p.GetValue(rtl.Seed), rtl.RunOptions(p), p.GetValue(format), ctx));
+        cmd.SetAction(p =>
+        {
+            var cfg = rtl.Resolve(p);
+            RtlLimits.CheckGemm(cfg, p.GetValue(tokens), p.GetValue(k), p.GetValue(n), p.GetValue(rtl.AllowLongRun));
+            return GemmHandler.Run(name, cfg, p.GetValue(tokens), p.GetValue(k), p.GetValue(n), p.GetValue(rtl.Seed), rtl.RunOptions(p), p.GetValue(format), ctx);
+        });
         return cmd;
     }
 }

@@ -13,7 +13,7 @@ public static class GemmHandler
         OutputFormat format, CliContext ctx)
     {
         var wl = GemmWorkload.Random(m, k, n, seed);
-        var report = GemmRunner.RunAsync(cfg, wl, opts, op).GetAwaiter().GetResult();
+        var report = GemmRunner.RunAsync(cfg, wl, opts, op, ctx.Cancellation).GetAwaiter().GetResult();
         RtlReportWriter.Write(ctx.Out, [report], format);
         return report.BitExactVsGolden ? ExitCodes.Success : ExitCodes.InternalFailure;
     }

@@ -29,9 +29,15 @@ public sealed class RtlOptions
         Description = "Drive the model in-process through its shared library instead of a harness subprocess",
     };
 
+    public Option<bool> AllowLongRun { get; } = new("--allow-long-run")
+    {
+        Description = "Run a shape above the work limit (estimated simulated cycles, docs/input-limits.md); Ctrl-C stops it",
+    };
+
     public void AddTo(Command cmd)
     {
         cmd.Options.Add(InProcess);
+        cmd.Options.Add(AllowLongRun);
         cmd.Options.Add(Config);
         cmd.Options.Add(Lanes);
         cmd.Options.Add(Pus);

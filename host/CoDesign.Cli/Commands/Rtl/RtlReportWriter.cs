@@ -30,7 +30,7 @@ public static class RtlReportWriter
                     t.Add("DRAM bytes per cycle", $"{Units.Number(r.BytesPerCycle)} of {Units.Number(r.PeakBytesPerCycle)} ({Units.Percent(r.BandwidthUtilisation)})");
                     t.Add("FLOP per cycle", $"{Units.Number(r.FlopsPerCycle)} of {Units.Number(r.PeakFlopsPerCycle)}");
                     t.Add("bit-exact vs golden", r.BitExactVsGolden ? "yes" : $"NO ({r.Mismatches} outputs differ)");
-                    t.Add("max abs / rel error vs float64", $"{r.MaxAbsError:0.00E+0} / {r.MaxRelError:0.00E+0}");
+                    t.Add("max abs / rel error vs float64", $"{Units.Fixed(r.MaxAbsError, "0.00E+0")} / {Units.Fixed(r.MaxRelError, "0.00E+0")}");
                     t.Add("error bound used", $"{Units.Percent(r.ErrorBoundUse)}{(r.WithinErrorBound ? "" : " (EXCEEDED)")}");
                     t.Add("DRAM commands ACT / RD / PRE / REF", $"{r.DramCommands.Activate} / {r.DramCommands.Read} / {r.DramCommands.Precharge} / {r.DramCommands.Refresh}");
                     t.Add("simulation speed", $"{Units.Number(r.SimCyclesPerSecond)} cycles/s");

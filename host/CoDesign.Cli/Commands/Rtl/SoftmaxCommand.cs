@@ -18,8 +18,9 @@ public static class SoftmaxCommand
         cmd.SetAction(p =>
         {
             var cfg = rtl.Resolve(p);
+            RtlLimits.CheckSoftmax(cfg, p.GetValue(rows), p.GetValue(length), p.GetValue(rtl.AllowLongRun));
             var opts = rtl.RunOptions(p);
-            var r = SoftmaxRunner.RunAsync(cfg, p.GetValue(rows), p.GetValue(length), p.GetValue(rtl.Seed), opts).GetAwaiter().GetResult();
+            var r = SoftmaxRunner.RunAsync(cfg, p.GetValue(rows), p.GetValue(length), p.GetValue(rtl.Seed), opts, ctx.Cancellation).GetAwaiter().GetResult();
             RtlReportWriter.Write(ctx.Out, [r], p.GetValue(format));
             return r.BitExactVsGolden ? ExitCodes.Success : ExitCodes.InternalFailure;
         });
@@ -37,8 +38,9 @@ public static class SoftmaxCommand
         cmd.SetAction(p =>
         {
             var cfg = rtl.Resolve(p);
+            RtlLimits.CheckAttention(cfg, p.GetValue(context), p.GetValue(group), p.GetValue(rtl.AllowLongRun));
             var opts = rtl.RunOptions(p);
-            var r = AttentionRunner.RunAsync(cfg, p.GetValue(context), p.GetValue(group), p.GetValue(rtl.Seed), opts).GetAwaiter().GetResult();
+            var r = AttentionRunner.RunAsync(cfg, p.GetValue(context), p.GetValue(group), p.GetValue(rtl.Seed), opts, ctx.Cancellation).GetAwaiter().GetResult();
             RtlReportWriter.Write(ctx.Out, [r], p.GetValue(format));
             return r.BitExactVsGolden ? ExitCodes.Success : ExitCodes.InternalFailure;
         });

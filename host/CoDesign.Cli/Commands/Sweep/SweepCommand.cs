@@ -20,12 +20,13 @@ public static class SweepCommand
         var shard = new Option<string?>("--shard") { Description = "Run slice i of N (points with index = i-1 mod N), e.g. 2/8 for array jobs; join with 'sweep merge'" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Points run at once (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var list = new Option<bool>("--list") { Description = "Print the points (index, id, group, axis values) without running them" };
+        var allowLong = new Option<bool>("--allow-long-run") { Description = "Run a sweep above the work limit (points or estimated stages, docs/input-limits.md) with progress; Ctrl-C stops it" };
         var format = CommonOptions.Format();
         var cmd = new Command("sweep", "Run a design-space sweep in parallel; resumable (rerun to continue) and shardable");
         cmd.Arguments.Add(file);
-        foreach (var o in new Option[] { axis, baseline, set, zip, study, output, shard, jobs, list, format }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { axis, baseline, set, zip, study, output, shard, jobs, list, allowLong, format }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Task.FromResult(SweepHandler.Run(new SweepHandler.Args(p.GetValue(file), p.GetValue(axis) ?? [], p.GetValue(baseline) ?? [], p.GetValue(set) ?? [],
-            p.GetValue(zip), p.GetValue(study), p.GetValue(output), p.GetValue(shard), p.GetValue(jobs), p.GetValue(list), p.GetValue(format)), ctx, ct)));
+            p.GetValue(zip), p.GetValue(study), p.GetValue(output), p.GetValue(shard), p.GetValue(jobs), p.GetValue(list), p.GetValue(format), p.GetValue(allowLong)), ctx, ct)));
         cmd.Subcommands.Add(MergeCommand(ctx));
         return cmd;
     }

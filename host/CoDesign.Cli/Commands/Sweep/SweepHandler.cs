@@ -11,7 +11,7 @@ namespace CoDesign.Cli.Commands.Sweep;
 public static class SweepHandler
 {
     public sealed record Args(string? File, string[] Axes, string[] Baseline, string[] Set, bool Zip, string? Study, string? Out, string? Shard,
-        int Jobs, bool List, OutputFormat Format);
+        int Jobs, bool List, OutputFormat Format, bool AllowLongRun = false);
 
     public static int Run(Args a, CliContext ctx, CancellationToken ct) => Run(a, ctx, ServingPointRunner.Instance, ct);
 
@@ -22,6 +22,7 @@ public static class SweepHandler
         if (a.Jobs < 1) throw new InputException($"--jobs must be at least 1, got {a.Jobs}");
         var points = shard.Select(SweepExpander.Expand(spec, AxisArgs.Overrides(a.Set)));
         if (a.List) { WritePoints(ctx.Out, points, a.Format); return ExitCodes.Success; }
+        SweepLimits.CheckWork(spec.Name, points, a.AllowLongRun);
 
         string outPath = a.Out ?? spec.Name + (shard.N > 1 ? $".shard{shard.I}of{shard.N}" : "") + ".jsonl";
         SweepOutcome outcome;
@@ -38,6 +39,7 @@ public static class SweepHandler
                     outcome = new SweepRunner(runner)
                     {
                         Parallelism = a.Jobs,
+                        AllowLongRun = a.AllowLongRun,
                         Progress = (done, total) => { task.Value = done; task.Description = $"{spec.Name}: {done}/{total}"; },
                     }.Run(points, outPath, ct);
                 });
@@ -45,7 +47,7 @@ public static class SweepHandler
         else
         {
             var log = new Progress.ProgressLog(ctx.Err, $"sweep {spec.Name}", points.Count);
-            outcome = new SweepRunner(runner) { Parallelism = a.Jobs, Progress = (done, _) => log.Report(done) }.Run(points, outPath, ct);
+            outcome = new SweepRunner(runner) { Parallelism = a.Jobs, AllowLongRun = a.AllowLongRun, Progress = (done, _) => log.Report(done) }.Run(points, outPath, ct);
         }
 
         ctx.Err.WriteLine($"sweep {spec.Name}{(shard.N > 1 ? $" shard {shard.I}/{shard.N}" : "")}: {outcome.Total} points, " +

@@ -36,7 +36,7 @@ public static class ValidateHandler
         return report.Pass ? ExitCodes.Success : ExitCodes.InternalFailure;
     }
 
-    static string Sci(double x) => x.ToString("0.00e+0", System.Globalization.CultureInfo.InvariantCulture);
+    static string Sci(double x) => CoDesign.Schema.Units.Fixed(x, "0.00e+0");
 
     static void Write(Report r, OutputFormat format, TextWriter w)
     {

@@ -38,6 +38,18 @@ public static class WorkloadLimits
     }
 
     /// <summary>
+    /// Stages one run of <paramref name="o"/> needs, estimated from the mean lengths before it is generated (the
+    /// default request count, no KV-cache batch reduction): what a sweep sums over its points to bound its work.
+    /// </summary>
+    public static double EstimatedStages(WorkloadOptions o)
+    {
+        int batch = Math.Max(1, o.Batch ?? o.MaxBatch);
+        double requests = o.Requests ?? Math.Max((double)batch * ServingSimulator.SteadyStateBatches, 64);
+        int budget = Math.Max(1, o.Scheduler == SchedulerKind.Chunked ? o.ChunkSize : o.MaxBatchedTokens);
+        return requests * o.OutputLen / batch + requests * Math.Ceiling((double)o.InputLen / budget);
+    }
+
+    /// <summary>
     /// Refuses a run whose estimated stage count exceeds <see cref="MaxStages"/>: every request's decode steps,
     /// shared by the batch, plus its prefill chunks. Estimated from the means, in floating point so it cannot wrap.
     /// </summary>
