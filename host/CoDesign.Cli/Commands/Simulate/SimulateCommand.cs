@@ -43,7 +43,7 @@ public static class SimulateCommand
         var stagesCsv = new Option<string?>("--stages-csv") { Description = "Write one CSV row per stage to this file" };
         var trace = new Option<string?>("--trace") { Description = "Write a trace of the run for Perfetto: every stage with its counts, the operator timeline of sampled stages per device, request flows" };
         var traceFormat = new Option<string?>("--trace-format") { Description = "json (Chrome trace events) or perfetto (protobuf, for long runs); default: perfetto for a .perfetto-trace, .pftrace or .pb file, else json" };
-        var traceDevices = new Option<int>("--trace-devices") { Description = "Devices (from device 0) with their own tracks in --trace", DefaultValueFactory = _ => 8 };
+        var traceDevices = new Option<int>("--trace-devices") { Description = "Devices (from device 0) with their own tracks in --trace (each repeats the operator timeline, so the default keeps long runs small)", DefaultValueFactory = _ => 4 };
         var traceRequests = new Option<int>("--trace-requests") { Description = "Requests, spread over the run, whose stages --trace ties together by flows (0: none)", DefaultValueFactory = _ => 32 };
         var traceStages = new Option<int>("--trace-stages") { Description = "Stages from the start with the operator timeline in --trace", DefaultValueFactory = _ => 16 };
         var traceEvery = new Option<int>("--trace-every") { Description = "After those, the operator timeline of every Nth stage (0: none)", DefaultValueFactory = _ => 100 };

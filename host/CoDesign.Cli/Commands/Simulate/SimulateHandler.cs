@@ -64,7 +64,7 @@ public static class SimulateHandler
     }
 
     /// <summary>What <c>--trace</c> holds and how it is written.</summary>
-    public sealed record TraceOptions(int Stages = 16, int Every = 100, int Devices = 8, int Requests = 32, TraceFormat Format = TraceFormat.Json);
+    public sealed record TraceOptions(int Stages = 16, int Every = 100, int Devices = 4, int Requests = 32, TraceFormat Format = TraceFormat.Json);
 
     public enum TraceFormat { Json, Perfetto }
 
@@ -94,10 +94,11 @@ public static class SimulateHandler
                 : ChromeTrace.Serialize(collector.Events, collector.Counters, collector.Flows);
             AtomicFile.Write(tracePath!, bytes);
             int devices = (int)program.System.Devices;
-            ctx.Err.WriteLine($"trace ({(traceOptions.Format == TraceFormat.Perfetto ? "Perfetto protobuf" : "Chrome JSON")}): all {collector.Stages} stages as slices with counters, " +
+            ctx.Err.WriteLine($"trace: all {collector.Stages} stages as slices with counters, " +
                               $"the operator timeline of {collector.Detailed} (the first {traceOptions.Stages}, then every {traceOptions.Every}th) " +
                               $"on {collector.DevicesDrawn} of {devices} devices, flows of {collector.FlowsDrawn} requests, " +
-                              $"{collector.Events.Count + collector.Counters.Count + collector.Flows.Count} events, {Units.Bytes(bytes.Length)} -> {tracePath}");
+                              $"{collector.Events.Count + collector.Counters.Count + collector.Flows.Count} events, " +
+                              $"{(traceOptions.Format == TraceFormat.Perfetto ? "Perfetto protobuf" : "Chrome JSON")} {Units.Bytes(bytes.Length)} -> {tracePath}");
         }
 
         switch (format)
