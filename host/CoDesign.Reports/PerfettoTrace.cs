@@ -49,7 +49,7 @@ public static class PerfettoTrace
             {
                 Uuid = counterUuid[c], ParentUuid = ProcessUuid(c.Device), Name = c.Name, Counter = new CounterDescriptor(),
             }));
-        descriptors[0].SequenceFlags = IncrementalStateCleared;
+        if (descriptors.Count > 0) descriptors[0].SequenceFlags = IncrementalStateCleared;
 
         var timed = new List<(ulong Ts, TracePacket Packet)>();
         var flowsOn = FlowsBySlice(list, flowList);
