@@ -4,8 +4,8 @@ using System.Text;
 namespace CoDesign.Reports;
 
 /// <summary>
-/// A self-contained HTML report: inline CSS and SVG, no script or font from the network, so it opens offline
-/// and can be mailed as one file. Figures are &lt;figure data-figure="KIND"&gt; elements with an id, so tests and
+/// A self-contained HTML report: inline CSS, SVG and script, nothing from the network, so it opens offline
+/// and can be mailed as one file. Plot points show their values on hover and can be filtered. Figures are &lt;figure data-figure="KIND"&gt; elements with an id, so tests and
 /// readers can find each one.
 /// </summary>
 public sealed class HtmlReport(string title)
@@ -29,7 +29,10 @@ public sealed class HtmlReport(string title)
     /// <param name="svg">Inline SVG markup (from <see cref="Plots.Svg.Render"/>).</param>
     public HtmlReport Figure(string id, string kind, string svg, string caption)
     {
-        _body.Append($"<figure id=\"{Enc(id)}\" data-figure=\"{Enc(kind)}\">\n{svg}\n<figcaption>{Enc(caption)}</figcaption>\n</figure>\n");
+        // Plots with hover points (Plots.HoverPoints) get a filter over them.
+        string filter = svg.Contains("class=\"pt\"", StringComparison.Ordinal)
+            ? "<input type=\"search\" class=\"filter\" data-filter-points placeholder=\"filter points (series, operator, value)\"> <span class=\"readout\"></span>\n" : "";
+        _body.Append($"<figure id=\"{Enc(id)}\" data-figure=\"{Enc(kind)}\">\n{filter}{svg}\n<figcaption>{Enc(caption)}</figcaption>\n</figure>\n");
         return this;
     }
 
@@ -116,6 +119,32 @@ public sealed class HtmlReport(string title)
           var tables = document.querySelectorAll('table.sortable'), last = tables[tables.length - 1];
           if (last && q.get('sort') !== null) sortTable(last, parseInt(q.get('sort'), 10), q.get('desc') === '1');
           if (last && q.get('filter') !== null) { filterTable(last, q.get('filter')); var i = document.querySelector('input[data-filter-for="' + last.id + '"]'); if (i) i.value = q.get('filter'); }
+
+          // Plots: the hovered point's text in the figure's readout (its <title> is the tooltip); the filter dims the
+          // points that do not match and rings those that do. ?points=TEXT filters every plot on load.
+          function filterPoints(fig, text) {
+            text = text.toLowerCase();
+            var shown = 0;
+            Array.prototype.forEach.call(fig.querySelectorAll('.pt'), function (p) {
+              var ok = text === '' || p.getAttribute('data-label').toLowerCase().indexOf(text) >= 0;
+              p.classList.toggle('dim', !ok);
+              p.classList.toggle('match', ok && text !== '');
+              if (ok) shown++;
+            });
+            fig.setAttribute('data-visible-points', String(shown));
+          }
+          Array.prototype.forEach.call(document.querySelectorAll('figure[data-figure]'), function (fig) {
+            var input = fig.querySelector('input[data-filter-points]');
+            if (!input) return;
+            var readout = fig.querySelector('.readout');
+            Array.prototype.forEach.call(fig.querySelectorAll('.pt'), function (p) {
+              p.addEventListener('mouseenter', function () { readout.textContent = p.getAttribute('data-label'); });
+              p.addEventListener('mouseleave', function () { readout.textContent = ''; });
+            });
+            input.addEventListener('input', function () { filterPoints(fig, input.value); });
+            if (q.get('points') !== null) input.value = q.get('points');
+            filterPoints(fig, input.value);
+          });
         })();
         """;
 
@@ -129,5 +158,10 @@ public sealed class HtmlReport(string title)
         .scroll { max-height: 32em; overflow: auto; }
         nav ul { columns: 2; font-size: 0.9em; }
         input.filter { margin: 0.3em 0; padding: 2px 6px; width: 20em; }
+        .readout { font-size: 0.85em; color: #333; }
+        .pt { fill: transparent; stroke: none; pointer-events: all; cursor: crosshair; }
+        .pt:hover { stroke: #000; stroke-width: 2; }
+        .pt.match { stroke: #d00; stroke-width: 2.5; }
+        .pt.dim { fill: rgba(255, 255, 255, 0.85); }
         """;
 }

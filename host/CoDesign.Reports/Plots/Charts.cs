@@ -43,7 +43,12 @@ public static class Charts
             var bars = new List<Bar>();
             for (int c = 0; c < categories.Count; c++)
                 if (series[s].Values[c] is { } v)
-                    bars.Add(new Bar { Position = c + (s - (n - 1) / 2.0) * width, Value = v, Size = width * 0.95, FillColor = ColorOf(s), LineWidth = 0 });
+                {
+                    double at = c + (s - (n - 1) / 2.0) * width;
+                    bars.Add(new Bar { Position = at, Value = v, Size = width * 0.95, FillColor = ColorOf(s), LineWidth = 0 });
+                    HoverPoints.Add(plt, new(series[s].Name, $"{series[s].Name}, {xLabel} {categories[c]}: {yLabel} {HoverPoints.N(v)}",
+                        at - width * 0.475, 0, at + width * 0.475, v));
+                }
             var bp = plt.Add.Bars(bars);
             bp.LegendText = series[s].Name;
         }
@@ -66,6 +71,9 @@ public static class Charts
             {
                 double v = components[s].Values[c] ?? 0;
                 bars.Add(new Bar { Position = c, ValueBase = bottom[c], Value = bottom[c] + v, Size = 0.6, FillColor = ColorOf(s), LineWidth = 0 });
+                if (v > 0)
+                    HoverPoints.Add(plt, new(components[s].Name, $"{components[s].Name}, {xLabel} {categories[c]}: {yLabel} {HoverPoints.N(v)}",
+                        c - 0.3, bottom[c], c + 0.3, bottom[c] + v));
                 bottom[c] += v;
             }
             plt.Add.Bars(bars).LegendText = components[s].Name;
@@ -87,6 +95,8 @@ public static class Charts
             var sc = plt.Add.Scatter(x, series[s].Y.ToArray(), ColorOf(s));
             sc.LegendText = series[s].Name;
             sc.MarkerSize = 6;
+            for (int i = 0; i < x.Length; i++)
+                HoverPoints.Add(plt, new(series[s].Name, $"{series[s].Name}: {xLabel} {HoverPoints.N(series[s].X[i])}, {yLabel} {HoverPoints.N(series[s].Y[i])}", x[i], series[s].Y[i]));
         }
         if (logX)
         {
@@ -106,6 +116,9 @@ public static class Charts
         {
             var m = plt.Add.Markers(points[s].X.ToArray(), points[s].Y.ToArray(), MarkerShape.FilledCircle, 7, ColorOf(s));
             m.LegendText = points[s].Name;
+            for (int i = 0; i < points[s].X.Count; i++)
+                HoverPoints.Add(plt, new(points[s].Name, $"{points[s].Name}: {xLabel} {HoverPoints.N(points[s].X[i])}, {yLabel} {HoverPoints.N(points[s].Y[i])}",
+                    points[s].X[i], points[s].Y[i]));
         }
         foreach (var front in fronts.Where(f => f.X.Count > 0))
         {
@@ -148,6 +161,12 @@ public static class Charts
             int color = Math.Max(0, roofs.ToList().FindIndex(r => r.Name == ps.Name));
             var m = plt.Add.Markers(ps.X.Select(Math.Log10).ToArray(), ps.Y.Select(y => Math.Log10(y / 1e12)).ToArray(), MarkerShape.FilledCircle, 7, ColorOf(color));
             m.LegendText = $"ops on {ps.Name}";
+            for (int i = 0; i < ps.X.Count; i++)
+            {
+                string op = labels is not null && s < labels.Count && i < labels[s].Count ? labels[s][i] : "operator";
+                HoverPoints.Add(plt, new(ps.Name, $"{op} on {ps.Name}: Op/B {HoverPoints.N(ps.X[i])}, {HoverPoints.N(ps.Y[i] / 1e12)} TFLOP/s",
+                    Math.Log10(ps.X[i]), Math.Log10(ps.Y[i] / 1e12)));
+            }
             if (labels is not null && s < labels.Count)
             {
                 // Operators with the same Op/B and FLOP/s sit on one dot: their labels stack below it instead of overprinting.

@@ -14,6 +14,9 @@ public static partial class Svg
         svg = svg.Replace("id=\"", $"id=\"{idPrefix}-").Replace("url(#", $"url(#{idPrefix}-");
         int start = svg.IndexOf("<svg", StringComparison.Ordinal);   // drop the XML declaration
         svg = svg[start..];
+        // Hover targets on top of the drawing, positioned from the render just done.
+        int end = svg.LastIndexOf("</svg>", StringComparison.Ordinal);
+        if (end >= 0) svg = svg[..end] + HoverPoints.Overlay(plot) + svg[end..];
         // Scale with the page instead of a fixed pixel size.
         return svg.Replace($"width=\"{width}\" height=\"{height}\"",
             $"viewBox=\"0 0 {width} {height}\" width=\"100%\" style=\"max-width:{width}px\" role=\"img\"");

@@ -47,8 +47,10 @@ public static partial class YosysSynth
 
     public static IReadOnlyCollection<string> UnitNames => Units.Keys;
 
+    /// <param name="onPass">progress: (passes done, passes in the script, pass name) as yosys starts each pass of the
+    /// synthesis command, and (total, total, "done") at the end; null: yosys runs quietly.</param>
     public static async Task<SynthReport> RunAsync(string unit, string target, PimConfig cfg, TimeSpan timeout,
-        CancellationToken ct = default)
+        CancellationToken ct = default, Action<int, int, string>? onPass = null)
     {
         if (!Units.TryGetValue(unit, out var u))
             throw new InputException($"unknown unit '{unit}' (units: {string.Join(", ", Units.Keys)})");
@@ -75,8 +77,10 @@ public static partial class YosysSynth
             BufferedCommandResult r;
             try
             {
-                r = await CliWrap.Cli.Wrap(yosys).WithArguments(["-q", "-p", script]).WithWorkingDirectory(work.FullName)
-                    .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cts.Token);
+                r = onPass is null
+                    ? await CliWrap.Cli.Wrap(yosys).WithArguments(["-q", "-p", script]).WithWorkingDirectory(work.FullName)
+                        .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cts.Token)
+                    : await RunCountingAsync(yosys, script, work.FullName, synth.Split(' ')[0], synth.Split(' ').Skip(1).ToArray(), onPass, cts.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -99,6 +103,34 @@ public static partial class YosysSynth
         {
             work.Delete(recursive: true);
         }
+    }
+
+    /// <summary>yosys with its log on stdout, read line by line: each pass header of the synthesis command is reported;
+    /// only error lines are kept (the full log of a large unit runs to megabytes).</summary>
+    static async Task<BufferedCommandResult> RunCountingAsync(string yosys, string script, string dir, string command, string[] flags,
+        Action<int, int, string> onPass, CancellationToken ct)
+    {
+        int total = await SynthProgress.CountPassesAsync(yosys, command, flags, ct);
+        int? number = null;
+        int done = 0;
+        var kept = new System.Text.StringBuilder();
+        var stderr = new System.Text.StringBuilder();
+        onPass(0, total, "start");
+        void Line(string line)
+        {
+            if (line.Contains("ERROR", StringComparison.Ordinal)) kept.AppendLine(line);
+            number ??= SynthProgress.CommandNumber(line, command);
+            if (number is { } n && SynthProgress.Parse(line, n) is { } pass)
+            {
+                done = Math.Max(done, pass.Index - 1);   // the pass before this one has finished
+                onPass(Math.Min(done, total), total, pass.Pass);
+            }
+        }
+        var r = await CliWrap.Cli.Wrap(yosys).WithArguments(["-p", script]).WithWorkingDirectory(dir)
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(Line)).WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+            .WithValidation(CommandResultValidation.None).ExecuteAsync(ct);
+        if (r.ExitCode == 0) onPass(total, total, "done");
+        return new BufferedCommandResult(r.ExitCode, r.StartTime, r.ExitTime, kept.ToString(), stderr.ToString());
     }
 
     /// <summary>Cell-type lines of the last statistics block (the top, or the design-hierarchy totals of a

@@ -23,6 +23,8 @@ public sealed partial class AnalyticBackend
         /// <summary>Last costed stage: each operator's seconds per layer and where it ran (-1 skipped, else StageCost index).</summary>
         public readonly double[] Seconds = new double[kind.Ops.Count];
         public readonly int[] Where = new int[kind.Ops.Count];
+        /// <summary>Last costed stage: each operator's FLOPs and bytes per layer on one device (bytes moved, for collectives).</summary>
+        public readonly double[] Flops = new double[kind.Ops.Count], Bytes = new double[kind.Ops.Count];
         public double AttentionS;
     }
 
@@ -80,6 +82,7 @@ public sealed partial class AnalyticBackend
         _expertPimS = new double[layers];
         _expertSegmentS = new double[layers];
         _expertPimMask = new int[layers];
+        _groupExperts = new double[layers * Math.Max(1, _groups) * GroupFields];
     }
 
     /// <summary>Busy seconds by operator group and processor (host, PIM, link) accumulated over every stage costed.</summary>
@@ -121,6 +124,8 @@ public sealed partial class AnalyticBackend
                     double tc = _cost.CollectiveSeconds(op, bytes);
                     k.Where[i] = StageCost.Link;
                     k.Seconds[i] = tc;
+                    k.Flops[i] = 0;
+                    k.Bytes[i] = bytes;
                     seq += tc;
                     Busy(op, StageCost.Link, tc * n, result);
                     result.EnergyJ[6] += _cost.CollectiveJoules(op, bytes) * _devices * n;
@@ -136,6 +141,8 @@ public sealed partial class AnalyticBackend
                 int pi = proc == _host ? StageCost.Host : StageCost.Pim;
                 k.Where[i] = pi;
                 k.Seconds[i] = t;
+                k.Flops[i] = c.Flops;
+                k.Bytes[i] = c.Bytes;
                 switch (op.Phase)
                 {
                     case OpPhase.Decode: dec += t; decProc = pi; hasDec = true; break;
@@ -157,10 +164,13 @@ public sealed partial class AnalyticBackend
         }
 
         double head = 0;
+        _headFlops = _headBytes = 0;
         foreach (var op in _head)
         {
             var c = AffineEval.Counts(op, x);
             if (c.Flops <= 0 && c.Bytes <= 0) continue;
+            _headFlops += c.Flops;
+            _headBytes += c.Bytes;
             var proc = _decide.Place(op, c, decodeOnly).Processor!;
             double t = proc.Seconds(c, _type);
             head += t;
@@ -171,7 +181,7 @@ public sealed partial class AnalyticBackend
         _headS = head;
     }
 
-    double _headS;
+    double _headS, _headFlops, _headBytes;
 
     /// <summary>One MoE layer's experts: draw the routing, split each device's experts, take the slowest device.</summary>
     double ExpertSegment(OpTemplate expert, int layer, long globalTokens, bool decodeOnly, IExpertTokens? routing, StageCost result)
@@ -202,13 +212,22 @@ public sealed partial class AnalyticBackend
             double segment = _coExperts ? Math.Max(h, p) : h + p;
             if (segment > worst) { worst = segment; worstHost = h; worstPim = p; }
 
+            var row = _groupExperts.AsSpan((layer * _groups + g) * GroupFields, GroupFields);
+            row.Clear();
+            row[0] = h;
+            row[1] = p;
             for (int i = 0; i < _local && first + i < _experts; i++)
             {
                 double t = counts[first + i];
                 if (t <= 0) continue;
                 int s = _space.Length > i ? _space[i] : 0;
-                var proc = (pimMask >> s & 1) != 0 ? _pim! : _host;
-                Energy(expert, proc, AffineEval.ExpertCounts(expert, t), _devicesPerGroup, result);
+                bool onPim = (pimMask >> s & 1) != 0;
+                var c = AffineEval.ExpertCounts(expert, t);
+                int at = onPim ? 3 : 2;
+                row[at] += c.Flops;
+                row[at + 2] += c.Bytes;
+                row[at + 4] += t;
+                Energy(expert, onPim ? _pim! : _host, c, _devicesPerGroup, result);
             }
         }
         int moe = OpGroups.Index(OpKind.Expert) * 3;
@@ -234,6 +253,18 @@ public sealed partial class AnalyticBackend
         int g = op.EnergyGroup switch { EnergyGroup.Attention => 1, EnergyGroup.Moe => 2, _ => 0 };
         result.EnergyJ[g * 2] += dram * copies;
         result.EnergyJ[g * 2 + 1] += compute * copies;
+    }
+
+    /// <summary>Per MoE layer and expert group of the last stage: host s, PIM s, host/PIM FLOPs, host/PIM bytes, host/PIM tokens.</summary>
+    readonly double[] _groupExperts;
+    const int GroupFields = 8;
+
+    /// <summary>Expert group <paramref name="group"/>'s share of MoE layer <paramref name="layer"/> in the last costed stage, per processor (for timelines).</summary>
+    (double S, double Flops, double Bytes, double Tokens) GroupExperts(int layer, int group, int proc)
+    {
+        var row = _groupExperts.AsSpan((layer * _groups + group) * GroupFields, GroupFields);
+        int o = proc == StageCost.Pim ? 1 : 0;
+        return (row[o], row[2 + o], row[4 + o], row[6 + o]);
     }
 
     /// <summary>Expert seconds of the last costed stage's MoE layer on the critical device (for timelines).</summary>

@@ -18,6 +18,10 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
     readonly bool _closed = o.Qps is null;
     int _next;
     long _kvUsed;
+    /// <summary>Requests whose milestones go to the trace: every n-th of this replica's, so they span the run.</summary>
+    readonly HashSet<int> _flowIds = trace is { FlowRequests: > 0 } t
+        ? requests.Where((_, i) => i % Math.Max(1, (requests.Count + t.FlowRequests - 1) / t.FlowRequests) == 0).Select(r => r.Id).ToHashSet()
+        : [];
 
     public double NowS;
     public long OutputTokens;
@@ -44,14 +48,34 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
             double start = NowS, dt = _cost.TimeS;
             if (trace is not null)
             {
-                if (Stages < trace.StageLimit || trace.SampleEvery > 0 && Stages % trace.SampleEvery == 0) backend.EmitTimeline(Stages, start, dt, trace);
+                if (Stages < trace.StageLimit || trace.SampleEvery > 0 && Stages % trace.SampleEvery == 0)
+                    backend.EmitTimeline(Stages, start, dt, (int)_shape.Tokens, _running.Count, trace);
                 trace.Stage(new StageSummary(Stages, StageKinds.Of(_shape).Name(), start, dt,
                     (int)_shape.Tokens, _running.Count, decodes, prefills, prefillTokens, _kvUsed, _cost.TotalEnergyJ));
+                if (_flowIds.Count > 0) TraceRequests(trace, start, dt);
             }
             onStage?.Invoke(new StageRecord(Stages, StageKinds.Of(_shape).Name(),
                 start, dt, (int)_shape.Tokens, _running.Count, decodes, prefills, prefillTokens, _cost.TotalEnergyJ,
                 _cost.BusyS[StageCost.Host], _cost.BusyS[StageCost.Pim], _cost.BusyS[StageCost.Link]));
             Advance(dt);
+        }
+    }
+
+    /// <summary>The milestones this stage brings to the sampled requests (before <see cref="Advance"/> applies them).</summary>
+    void TraceRequests(ITraceSink trace, double start, double dt)
+    {
+        foreach (var r in _running)
+        {
+            if (!_flowIds.Contains(r.Id)) continue;
+            if (r.Chunk > 0)
+            {
+                if (r.Prefilled == 0) trace.Request(new RequestStep(r.Id, RequestStepKind.PrefillStart, Stages, start, dt));
+                if (r.Prefilled + r.Chunk < r.InputLen) continue;
+                trace.Request(new RequestStep(r.Id, RequestStepKind.FirstToken, Stages, start, dt));
+                if (r.OutputLen <= 1) trace.Request(new RequestStep(r.Id, RequestStepKind.Done, Stages, start, dt));
+            }
+            else if (r.Chunk == Decoding && r.Generated + 1 >= r.OutputLen)
+                trace.Request(new RequestStep(r.Id, RequestStepKind.Done, Stages, start, dt));
         }
     }
 

@@ -10,7 +10,10 @@ public static class SynthHandler
 {
     public static int Run(string unit, string target, PimConfig cfg, TimeSpan timeout, OutputFormat format, CliContext ctx)
     {
-        var r = YosysSynth.RunAsync(unit, target, cfg, timeout).GetAwaiter().GetResult();
+        // Count and ETA over the synthesis script's passes, one stderr line per 10 % (a run takes seconds to minutes).
+        Progress.ProgressLog? log = null;
+        var r = YosysSynth.RunAsync(unit, target, cfg, timeout, ctx.Cancellation,
+            (done, total, pass) => (log ??= new Progress.ProgressLog(ctx.Err, $"synth {unit}", total)).Report(done, pass)).GetAwaiter().GetResult();
         switch (format)
         {
             case OutputFormat.Json:

@@ -10,6 +10,19 @@ public static class SimulateCommand
 {
     /// <summary>A trace of more stages than this is too large for the viewers (our bound: ~100 MB of JSON).</summary>
     const int MaxTraceStages = 10_000;
+    /// <summary>Each drawn device repeats the operator timeline; past this the trace is too large to open (our bound).</summary>
+    const int MaxTraceDevices = 1024;
+    /// <summary>Flows beyond this many clutter the view more than they show (our bound).</summary>
+    const int MaxTraceRequests = 10_000;
+
+    static SimulateHandler.TraceFormat TraceFormatOf(string? format, string? path) => format?.ToLowerInvariant() switch
+    {
+        "json" => SimulateHandler.TraceFormat.Json,
+        "perfetto" => SimulateHandler.TraceFormat.Perfetto,
+        null => Path.GetExtension(path ?? "").ToLowerInvariant() is ".perfetto-trace" or ".pftrace" or ".pb"
+            ? SimulateHandler.TraceFormat.Perfetto : SimulateHandler.TraceFormat.Json,
+        _ => throw new InputException($"--trace-format must be json or perfetto, got {Schema.Validation.InputText.Quote(format)}"),
+    };
 
     public static Command Create(CliContext ctx)
     {
@@ -28,7 +41,10 @@ public static class SimulateCommand
         var chunk = new Option<int>("--chunk-size") { Description = "Token budget of one stage for the chunked scheduler", DefaultValueFactory = _ => 512 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of every random choice", DefaultValueFactory = _ => 1 };
         var stagesCsv = new Option<string?>("--stages-csv") { Description = "Write one CSV row per stage to this file" };
-        var trace = new Option<string?>("--trace") { Description = "Write a Chrome/Perfetto trace (JSON) of the run: every stage with its counts, and the operator timeline of sampled stages" };
+        var trace = new Option<string?>("--trace") { Description = "Write a trace of the run for Perfetto: every stage with its counts, the operator timeline of sampled stages per device, request flows" };
+        var traceFormat = new Option<string?>("--trace-format") { Description = "json (Chrome trace events) or perfetto (protobuf, for long runs); default: perfetto for a .perfetto-trace, .pftrace or .pb file, else json" };
+        var traceDevices = new Option<int>("--trace-devices") { Description = "Devices (from device 0) with their own tracks in --trace (each repeats the operator timeline, so the default keeps long runs small)", DefaultValueFactory = _ => 4 };
+        var traceRequests = new Option<int>("--trace-requests") { Description = "Requests, spread over the run, whose stages --trace ties together by flows (0: none)", DefaultValueFactory = _ => 32 };
         var traceStages = new Option<int>("--trace-stages") { Description = "Stages from the start with the operator timeline in --trace", DefaultValueFactory = _ => 16 };
         var traceEvery = new Option<int>("--trace-every") { Description = "After those, the operator timeline of every Nth stage (0: none)", DefaultValueFactory = _ => 100 };
         var allowLong = new Option<bool>("--allow-long-run") { Description = "Run even when the estimated stage count exceeds the work limit (docs/input-limits.md); Ctrl-C stops it" };
@@ -40,7 +56,7 @@ public static class SimulateCommand
         var format = CommonOptions.Format();
         var cmd = new Command("simulate", "Serve a workload on a system stage by stage: throughput, TTFT/TBT/E2E percentiles, energy per token");
         sys.AddTo(cmd);
-        foreach (var opt in new Option[] { batch, qps, maxBatch, requests, inputLen, outputLen, lengthStd, workload, routing, scheduler, maxTokens, chunk, seed, stagesCsv, trace, traceStages, traceEvery, allowLong, backend, format })
+        foreach (var opt in new Option[] { batch, qps, maxBatch, requests, inputLen, outputLen, lengthStd, workload, routing, scheduler, maxTokens, chunk, seed, stagesCsv, trace, traceFormat, traceStages, traceEvery, traceDevices, traceRequests, allowLong, backend, format })
             cmd.Options.Add(opt);
         cmd.SetAction(p =>
         {
@@ -64,7 +80,11 @@ public static class SimulateCommand
             Backends.BackendTable.RequireCosting(p.GetValue(backend)!);
             if (p.GetValue(traceStages) is < 1 or > MaxTraceStages) throw new InputException($"--trace-stages must be in [1, {MaxTraceStages}], got {p.GetValue(traceStages)}");
             if (p.GetValue(traceEvery) < 0) throw new InputException("--trace-every must not be negative");
-            return SimulateHandler.Run(sys.Program(p), options, p.GetValue(stagesCsv), p.GetValue(trace), p.GetValue(traceStages), p.GetValue(format), ctx, p.GetValue(traceEvery));
+            if (p.GetValue(traceDevices) is < 1 or > MaxTraceDevices) throw new InputException($"--trace-devices must be in [1, {MaxTraceDevices}], got {p.GetValue(traceDevices)}");
+            if (p.GetValue(traceRequests) is < 0 or > MaxTraceRequests) throw new InputException($"--trace-requests must be in [0, {MaxTraceRequests}], got {p.GetValue(traceRequests)}");
+            var traceOptions = new SimulateHandler.TraceOptions(p.GetValue(traceStages), p.GetValue(traceEvery), p.GetValue(traceDevices),
+                p.GetValue(traceRequests), TraceFormatOf(p.GetValue(traceFormat), p.GetValue(trace)));
+            return SimulateHandler.Run(sys.Program(p), options, p.GetValue(stagesCsv), p.GetValue(trace), traceOptions, p.GetValue(format), ctx);
         });
         return cmd;
     }
