@@ -27,7 +27,7 @@ public static class MemoryPlanner
         }
         foreach (var op in p.HeadOps) weights += AffineEval.Constant(op.WeightBytes);
         // Input embeddings: vocab rows split over the tensor-parallel group (the LM head counts the output side).
-        weights += (double)m.VocabSize * m.HiddenSize * m.WeightType.SizeBytes() / p.System.TensorParallel * (m.TieWordEmbeddings ? 0 : 1);
+        weights += (double)m.VocabSize * m.HiddenSize * Schema.Quantization.WeightFormat.Of(m).UnquantisedBytes / p.System.TensorParallel * (m.TieWordEmbeddings ? 0 : 1);
 
         double kvHeads = Math.Ceiling((double)m.NumKvHeads / p.System.TensorParallel);
         // MLA's latent is not split by heads: every tensor-parallel rank holds all of it.

@@ -24,7 +24,9 @@ public static class PointSettings
     /// <summary>The label a report shows for the point's system: the system axis value, else the hardware.</summary>
     public static string SystemLabel(SweepPoint p) => p.Text("system") ?? HardwareSource(p);
 
-    public static ModelConfig ResolveModel(SweepPoint p) => ModelLoader.WithTypes(ModelLoader.Resolve(p.Text("model")!), null, null, null);
+    public static ModelConfig ResolveModel(SweepPoint p) => WeightQuantisation.WithGroupSize(
+        ModelLoader.WithTypes(ModelLoader.Resolve(p.Text("model")!), p.Text("weight_type"), null, null),
+        p.Integer("group_size") is { } g ? checked((int)g) : null);
 
     public static Hardware ResolveHardware(SweepPoint p) => HardwareTweaks.Apply(HardwareFile.Resolve(HardwareSource(p)), p);
 
@@ -41,7 +43,7 @@ public static class PointSettings
     public static string CompileKey(SweepPoint p)
     {
         var keep = new Dictionary<string, object>();
-        foreach (var k in new[] { "model", "hardware", "co_processing", "moe_parallelism", "placement" }.Concat(Parameters.HardwareParams))
+        foreach (var k in new[] { "model", "hardware", "co_processing", "moe_parallelism", "placement", "weight_type", "group_size" }.Concat(Parameters.HardwareParams))
             if (p.Params.TryGetValue(k, out var v)) keep[k] = v;
         keep["devices"] = (long)Devices(p);
         return Canonical.Json("", keep);
