@@ -2,6 +2,7 @@ using CoDesign.Compiler.Emit;
 using CoDesign.Compiler.Models;
 using CoDesign.Compiler.Planning;
 using CoDesign.Runtime.Serving;
+using CoDesign.Runtime.Serving.Techniques;
 using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
@@ -63,11 +64,39 @@ public static class PointSettings
         if (p.Integer("input_len") is { } lin) w = w with { InputLen = checked((int)lin) };
         if (p.Integer("output_len") is { } lout) w = w with { OutputLen = checked((int)lout) };
         if (p.Text("routing") is { } routing) w = w with { Routing = routing };
+        w = w with { Speculation = Speculation(p), Prefix = Prefix(p) };
         int? batch = p.Integer("batch") is { } b ? checked((int)b) : null;
         // Open loop when qps is given: batch then caps the running requests (the paper's max batch 128).
         if (p.Number("qps") is { } qps) w = w with { Qps = qps, MaxBatch = batch ?? w.MaxBatch };
         else w = w with { Batch = batch };
         return w;
+    }
+
+    /// <summary>spec_k (N or adaptive[:N]), spec_accept, draft_model: the draft shares the point's devices.</summary>
+    static SpeculationOptions? Speculation(SweepPoint p)
+    {
+        var (k, adaptive) = SpecK.Parse(p.Text("spec_k"));
+        if (k == 0) return null;
+        var draftName = p.Text("draft_model") ?? throw new InputException("spec_k needs draft_model (a preset or config.json)");
+        var target = ResolveModel(p);
+        var draft = WeightQuantisation.WithGroupSize(
+            ModelLoader.WithTypes(ModelLoader.Resolve(draftName), target.WeightType.ShortName(), null, null),
+            target.HasQuantGroupSize ? (int)target.QuantGroupSize : null);
+        var o = new SpeculationOptions
+        {
+            K = k, Adaptive = adaptive, AcceptRate = p.Number("spec_accept") ?? 0.7,
+            Draft = ProgramCompiler.Compile(draft, ResolveHardware(p), ResolveSystem(p)),
+        };
+        o.Validate();
+        return o;
+    }
+
+    static PrefixOptions? Prefix(SweepPoint p)
+    {
+        if (p.Integer("shared_prefix") is not { } len || len == 0) return null;
+        var o = new PrefixOptions { SharedPrefix = checked((int)len), Groups = checked((int)(p.Integer("prefix_groups") ?? 1)) };
+        o.Validate();
+        return o;
     }
 
     public static string HardwareSha256(Hardware hw) => Canonical.Sha256(HardwareFile.ToJson(hw));
