@@ -107,11 +107,14 @@ public class SpeculationTests
         return (CodesignApp.Run(args, o, e), e.ToString());
     }
 
-    [TestCase("--spec-k", "-1", "--spec-k must be at least 0")]
-    [TestCase("--spec-accept", "1.5", "--spec-accept must lie in [0, 1]")]
+    [TestCase("--spec-k", "-1", "--spec-k = -1 is not allowed (expected an integer in [0, 32]")]
+    [TestCase("--spec-accept", "1.5", "--spec-accept = 1.5 is not allowed (expected a finite number in [0, 1]")]
     [TestCase("--spec-k", "2", "--spec-k needs --draft-model")]
     [TestCase("--group-size", "96", "--group-size 96 does not divide K")]
-    [TestCase("--shared-prefix", "-5", "--shared-prefix must be at least 0")]
+    [TestCase("--shared-prefix", "-5", "--shared-prefix = -5 is not allowed")]
+    [TestCase("--spec-k", "33", "--spec-k = 33 is not allowed")]
+    [TestCase("--prefix-cache-fraction", "1", "--prefix-cache-fraction = 1 is not allowed")]
+    [TestCase("--group-size", "-1", "--group-size = -1 is not allowed")]
     public void BadValue_ExitsTwoWithOneLine(string option, string value, string message)
     {
         var (code, err) = Cli("simulate", "--model", "mixtral-8x7b", "--devices", "4", "--batch", "4", "--weight-type", "int4",
