@@ -29,17 +29,19 @@ public sealed class SystemArgs(bool readsPrograms = true)
     public Option<string?> WeightType { get; } = CommonOptions.DataType("--weight-type", "Weight");
     public Option<string?> ActivationType { get; } = CommonOptions.DataType("--activation-type", "Activation");
     public Option<string?> KvType { get; } = CommonOptions.DataType("--kv-type", "KV-cache");
+    public Option<int?> GroupSize { get; } = new("--group-size") { Description = "Quantised weights: weights per scale/zero-point group along K, must divide every K (default 128 for int4/int8, per channel for fp8; 0 = per channel)" };
 
     public void AddTo(Command cmd)
     {
         if (readsPrograms) cmd.Options.Add(ProgramFile);
-        foreach (var o in new Option[] { Model, Hardware, Devices, MoeParallelism, CoProcessing, Placement, WeightType, ActivationType, KvType })
+        foreach (var o in new Option[] { Model, Hardware, Devices, MoeParallelism, CoProcessing, Placement, WeightType, ActivationType, KvType, GroupSize })
             cmd.Options.Add(o);
     }
 
-    public ModelConfig ResolveModel(ParseResult p) =>
+    public ModelConfig ResolveModel(ParseResult p) => WeightQuantisation.WithGroupSize(
         ModelLoader.WithTypes(ModelLoader.Resolve(p.GetValue(Model) ?? throw new InputException("give --model (or --program)")),
-            p.GetValue(WeightType), p.GetValue(ActivationType), p.GetValue(KvType));
+            p.GetValue(WeightType), p.GetValue(ActivationType), p.GetValue(KvType)),
+        p.GetValue(GroupSize));
 
     public Hardware ResolveHardware(ParseResult p) => HardwareFile.Resolve(p.GetValue(Hardware)!);
 

@@ -1,3 +1,3 @@
 namespace CoDesign.Machine;
 
-public enum Bound { Compute, Memory, Overhead }
+public enum Bound { Compute, Memory, Overhead, Dequant }

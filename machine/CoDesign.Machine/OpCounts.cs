@@ -1,7 +1,10 @@
 namespace CoDesign.Machine;
 
-/// <summary>What an operator does, by category: the only thing a processor model needs to cost it.</summary>
-public readonly record struct OpCounts(double Flops, double WeightBytes, double ActivationBytes, double KvBytes)
+/// <summary>
+/// What an operator does, by category: the only thing a processor model needs to cost it.
+/// <see cref="DequantElements"/> counts quantised weights that must be converted to the compute type.
+/// </summary>
+public readonly record struct OpCounts(double Flops, double WeightBytes, double ActivationBytes, double KvBytes, double DequantElements = 0)
 {
     public double Bytes => WeightBytes + ActivationBytes + KvBytes;
 
@@ -9,7 +12,8 @@ public readonly record struct OpCounts(double Flops, double WeightBytes, double 
     public double OpPerByte => Bytes > 0 ? Flops / Bytes : double.PositiveInfinity;
 
     public static OpCounts operator +(OpCounts a, OpCounts b) =>
-        new(a.Flops + b.Flops, a.WeightBytes + b.WeightBytes, a.ActivationBytes + b.ActivationBytes, a.KvBytes + b.KvBytes);
+        new(a.Flops + b.Flops, a.WeightBytes + b.WeightBytes, a.ActivationBytes + b.ActivationBytes, a.KvBytes + b.KvBytes,
+            a.DequantElements + b.DequantElements);
 
-    public OpCounts Scale(double k) => new(Flops * k, WeightBytes * k, ActivationBytes * k, KvBytes * k);
+    public OpCounts Scale(double k) => new(Flops * k, WeightBytes * k, ActivationBytes * k, KvBytes * k, DequantElements * k);
 }

@@ -22,6 +22,8 @@ public sealed class ProcessorCost
     readonly double _fp16FlopsPerSecond;
     readonly Dictionary<DataType, double> _flopsPerSecond = [];
     readonly double _overheadSeconds;
+    /// <summary>Dequantiser throughput, elements per second (0: none).</summary>
+    public double DequantElementsPerSecond { get; }
     readonly double _dramJoulesPerByte;
     readonly double _computeJoulesPerFlop;
 
@@ -45,6 +47,7 @@ public sealed class ProcessorCost
         foreach (var pk in p.Peak) _flopsPerSecond[pk.DataType] = pk.FlopsPerS * cEff;
         _fp16FlopsPerSecond = _flopsPerSecond.TryGetValue(DataType.Fp16, out var f16) ? f16 : _flopsPerSecond.Values.Max();
         _overheadSeconds = p.OpOverheadS;
+        DequantElementsPerSecond = p.DequantElementsPerS;
         _dramJoulesPerByte = p.DramEnergyJPerBit * 8;
         _computeJoulesPerFlop = p.ComputeEnergyJPerFlop;
     }
@@ -63,17 +66,32 @@ public sealed class ProcessorCost
     public double MemorySeconds(in OpCounts c) => c.WeightBytes / BytesPerSecond
         + c.KvBytes / (_peakBytesPerSecond * Derating.KvCache) + c.ActivationBytes / (_peakBytesPerSecond * Derating.Activations);
 
-    /// <summary>Roofline time plus the fixed per-operator overhead; zero work costs nothing.</summary>
+    /// <summary>
+    /// False for a PIM without a dequantiser facing quantised weights: it cannot run the operator. A host
+    /// always can (with no dequantiser rate given, its conversion is taken as hidden, the model before it had one).
+    /// </summary>
+    public bool CanRun(in OpCounts c) => c.DequantElements <= 0 || DequantElementsPerSecond > 0 || !IsPim;
+
+    /// <summary>Seconds to dequantise the operator's weights; the unit works alongside the stream and the MACs.</summary>
+    public double DequantSeconds(in OpCounts c) =>
+        c.DequantElements <= 0 ? 0 : DequantElementsPerSecond > 0 ? c.DequantElements / DequantElementsPerSecond
+            : IsPim ? double.PositiveInfinity : 0;
+
+    /// <summary>
+    /// Roofline time plus the fixed per-operator overhead; zero work costs nothing. Dequantisation is a third
+    /// pipelined stage (as in MARLIN-style kernels, which unpack in registers while the next tile streams in).
+    /// </summary>
     public double Seconds(in OpCounts c, DataType computeType)
     {
         if (c.Flops <= 0 && c.Bytes <= 0) return 0;
-        return Math.Max(c.Flops / FlopsPerSecond(computeType), MemorySeconds(c)) + _overheadSeconds;
+        return Math.Max(Math.Max(c.Flops / FlopsPerSecond(computeType), MemorySeconds(c)), DequantSeconds(c)) + _overheadSeconds;
     }
 
     public Bound BoundOf(in OpCounts c, DataType computeType)
     {
-        double compute = c.Flops / FlopsPerSecond(computeType), memory = MemorySeconds(c);
-        if (_overheadSeconds > Math.Max(compute, memory)) return Bound.Overhead;
+        double compute = c.Flops / FlopsPerSecond(computeType), memory = MemorySeconds(c), dequant = DequantSeconds(c);
+        if (_overheadSeconds > Math.Max(Math.Max(compute, memory), dequant)) return Bound.Overhead;
+        if (dequant > Math.Max(compute, memory)) return Bound.Dequant;
         return compute >= memory ? Bound.Compute : Bound.Memory;
     }
 

@@ -15,9 +15,9 @@ public static class StageAnalyzer
     /// <param name="expertTokens">Tokens per local expert; null means the expectation under uniform top-k routing.</param>
     public static StageAnalysis Analyze(Program p, StageShape shape, IReadOnlyList<double>? expertTokens = null)
     {
-        if (shape.IsEmpty) throw new InputException("the stage is empty: give --decode and/or --prefill");
+        if (shape.IsEmpty) throw new InputException($"the stage is empty: give {Setting.Ref("decode")} and/or {Setting.Ref("prefill")}");
         if (expertTokens is not null && expertTokens.Count != p.LocalExperts)
-            throw new InputException($"--expert-tokens lists {expertTokens.Count} experts but each device holds {p.LocalExperts}");
+            throw new InputException($"{Setting.Ref("expert_tokens")} lists {expertTokens.Count} experts but each device holds {p.LocalExperts}");
         var decide = new StageDecisions(p);
         var cost = decide.Cost;
         var rows = new List<OpAnalysis>();

@@ -21,6 +21,7 @@ public static class ProgramCompiler
         HardwareValidator.Validate(hw, hw.Name);
         SystemLimits.Check(options);
         model = Models.ModelLoader.WithTypes(model, null, null, null);   // unset data types default to fp16
+        Schema.Quantization.WeightFormat.Of(model).CheckDivides(model);
         var system = SystemPlanner.Plan(model, hw, options);
         var graph = new LayerGraphBuilder(model, system);
         var p = new Program

@@ -5,7 +5,7 @@ namespace CoDesign.Compiler.Graph;
 /// <summary>Builds <see cref="Affine"/> coefficient vectors: <c>Aff.Of((StageFeature.Tokens, 2.0 * h * n))</c>.</summary>
 public static class Aff
 {
-    const int Features = 12;
+    const int Features = 15;
 
     public static Affine Of(params (StageFeature f, double c)[] terms)
     {

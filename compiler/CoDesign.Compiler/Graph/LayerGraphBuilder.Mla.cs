@@ -18,9 +18,9 @@ public sealed partial class LayerGraphBuilder
     {
         var mla = m.Mla;
         double r = mla.KvLoraRank, p = mla.QkRopeHeadDim, n = mla.QkNopeHeadDim, v = mla.VHeadDim, rq = mla.QLoraRank;
-        var (decodeContext, prefillPairs, prefillContext) = sliding
-            ? (DecodeContextWindowed, PrefillPairsWindowed, PrefillContextWindowed)
-            : (DecodeContext, PrefillPairs, PrefillContext);
+        var (decodeContext, decodePairs, prefillPairs, prefillContext) = sliding
+            ? (DecodeContextWindowed, DecodePairsWindowed, PrefillPairsWindowed, PrefillContextWindowed)
+            : (DecodeContext, DecodePairs, PrefillPairs, PrefillContext);
         // Query weights: direct (rq = 0) or through the q_lora bottleneck; the down-projections are replicated.
         double qWeights = rq == 0 ? _h * _hq * (n + p) : _h * rq + rq * _hq * (n + p);
         double kvDown = _h * (r + p);
@@ -37,23 +37,24 @@ public sealed partial class LayerGraphBuilder
         yield return Elementwise(OpNames.Rope, OpKind.Rope, flopsPerToken: 3 * (_hq + 1) * p, bytesPerToken: 2 * (_hq + 1) * p * _a);
 
         // Decode, absorbed: q_nope·W_UK gives a latent query per head; scores see latent + RoPE key (r + p).
-        yield return Matmul(OpNames.MlaAbsorbQueryDecode, OpKind.QkvProjection, OpPhase.Decode, DecodeRequests, _hq * n * r, _hq * (n + r));
+        // A verify step's k+1 queries per request share one read of the latent cache (pairs grow, bytes do not).
+        yield return Matmul(OpNames.MlaAbsorbQueryDecode, OpKind.QkvProjection, OpPhase.Decode, DecodeTokens, _hq * n * r, _hq * (n + r));
         yield return new OpTemplate
         {
             Name = OpNames.ScoreDecode, Kind = OpKind.AttentionScore, Phase = OpPhase.Decode, EnergyGroup = EnergyGroup.Attention, Matrix = true,
-            Flops = Aff.Of((decodeContext, 2 * _hq * (r + p))),
+            Flops = Aff.Of((decodePairs, 2 * _hq * (r + p))),
             KvBytes = Aff.Of((decodeContext, (r + p) * _kv)),
-            ActivationBytes = Aff.Of((DecodeRequests, _hq * (r + p) * _a)),
+            ActivationBytes = Aff.Of((DecodeTokens, _hq * (r + p) * _a)),
         };
-        yield return Softmax(OpNames.SoftmaxDecode, OpPhase.Decode, decodeContext);
+        yield return Softmax(OpNames.SoftmaxDecode, OpPhase.Decode, decodePairs);
         yield return new OpTemplate
         {
             Name = OpNames.ContextDecode, Kind = OpKind.AttentionContext, Phase = OpPhase.Decode, EnergyGroup = EnergyGroup.Attention, Matrix = true,
-            Flops = Aff.Of((decodeContext, 2 * _hq * r)),
+            Flops = Aff.Of((decodePairs, 2 * _hq * r)),
             KvBytes = Aff.Of((decodeContext, r * _kv)),
-            ActivationBytes = Aff.Of((DecodeRequests, _hq * r * _a)),
+            ActivationBytes = Aff.Of((DecodeTokens, _hq * r * _a)),
         };
-        yield return Matmul(OpNames.MlaAbsorbValueDecode, OpKind.OutputProjection, OpPhase.Decode, DecodeRequests, _hq * r * v, _hq * (r + v));
+        yield return Matmul(OpNames.MlaAbsorbValueDecode, OpKind.OutputProjection, OpPhase.Decode, DecodeTokens, _hq * r * v, _hq * (r + v));
 
         // Prefill: W_UK and W_UV (kv_b_proj) expand every visible latent to per-head K_nope and V.
         yield return new OpTemplate

@@ -1,5 +1,6 @@
 using CoDesign.Compiler.Models;
 using CoDesign.Schema;
+using CoDesign.Schema.Quantization;
 using CoDesign.Schema.V1;
 using static CoDesign.Schema.V1.StageFeature;
 
@@ -17,7 +18,9 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
     readonly double _h = m.HiddenSize;
     readonly double _d = m.HeadDim;
     readonly double _a = m.ActivationType.SizeBytes();
-    readonly double _w = m.WeightType.SizeBytes();
+    // Linear layers follow the weight format (scales and zero points included); the rest stay unquantised.
+    readonly WeightFormat _fmt = WeightFormat.Of(m);
+    readonly double _w = WeightFormat.Of(m).UnquantisedBytes;
     readonly double _kv = m.KvCacheType.SizeBytes();
     readonly double _t = s.TensorParallel;
     // Heads are split over the tensor-parallel group; KV heads are replicated when the group outnumbers them.
@@ -47,7 +50,7 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
     public IEnumerable<OpTemplate> HeadOps()
     {
         // Logits only for tokens that produce one: each decode and each prefill's last chunk (approximated by one per prefill).
-        var logitTokens = new[] { DecodeRequests, PrefillRequests };
+        var logitTokens = new[] { DecodeTokens, PrefillRequests };   // a verify step needs logits at all k+1 positions
         double vocab = Math.Ceiling((double)m.VocabSize / _t);
         yield return Elementwise(OpNames.Embedding, OpKind.Embedding, flopsPerToken: 0, bytesPerToken: 2 * _h * _a);
         yield return new OpTemplate
@@ -72,25 +75,28 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
             yield break;
         }
         // A sliding-window layer reads at most the window's keys per query (StageShape bounds each request).
-        var (decodeContext, prefillPairs, prefillContext) = sliding
-            ? (DecodeContextWindowed, PrefillPairsWindowed, PrefillContextWindowed)
-            : (DecodeContext, PrefillPairs, PrefillContext);
+        var (decodeContext, decodePairs, prefillPairs, prefillContext) = sliding
+            ? (DecodeContextWindowed, DecodePairsWindowed, PrefillPairsWindowed, PrefillContextWindowed)
+            : (DecodeContext, DecodePairs, PrefillPairs, PrefillContext);
         double qkvWidth = (_hq + 2 * _hkv) * _d;
         yield return Norm(OpNames.NormAttention);
         yield return new OpTemplate
         {
             Name = OpNames.QkvProjection, Kind = OpKind.QkvProjection, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Matrix = true,
             Flops = Aff.Of((Tokens, 2 * _h * qkvWidth)),
-            WeightBytes = Aff.Of((One, _h * qkvWidth * _w)),
+            WeightBytes = Aff.Of((One, _fmt.LinearBytes(_h, qkvWidth))),
+            DequantElements = Dequant(_fmt.DequantElements(_h, qkvWidth)),
             ActivationBytes = Aff.Of((Tokens, (_h + _hq * _d) * _a)),
             KvBytes = Aff.Of((Tokens, 2 * _hkv * _d * _kv)),   // K and V appended to the cache
         };
         yield return Elementwise(OpNames.Rope, OpKind.Rope, flopsPerToken: 3 * (_hq + _hkv) * _d, bytesPerToken: 2 * (_hq + _hkv) * _d * _a);
 
-        // Decode: every query reads its request's whole K and V; Op/B -> group size for fp16.
-        yield return Attention(OpNames.ScoreDecode, OpKind.AttentionScore, OpPhase.Decode, decodeContext, DecodeRequests, decodeContext, 2 * _hq * _d);
-        yield return Softmax(OpNames.SoftmaxDecode, OpPhase.Decode, decodeContext);
-        yield return Attention(OpNames.ContextDecode, OpKind.AttentionContext, OpPhase.Decode, decodeContext, DecodeRequests, decodeContext, 2 * _hq * _d);
+        // Decode: every query reads its request's whole K and V (a sliding-window layer: the window's); Op/B ->
+        // group size for fp16. A verify step's k+1 queries share one read of the KV (pairs grow, bytes do not), so
+        // its Op/B is (k+1) x group size.
+        yield return Attention(OpNames.ScoreDecode, OpKind.AttentionScore, OpPhase.Decode, decodePairs, DecodeTokens, decodeContext, 2 * _hq * _d);
+        yield return Softmax(OpNames.SoftmaxDecode, OpPhase.Decode, decodePairs);
+        yield return Attention(OpNames.ContextDecode, OpKind.AttentionContext, OpPhase.Decode, decodePairs, DecodeTokens, decodeContext, 2 * _hq * _d);
         // Prefill: causal pairs; K/V of the chunk's context are streamed once per request.
         yield return Attention(OpNames.ScorePrefill, OpKind.AttentionScore, OpPhase.Prefill, prefillPairs, PrefillTokens, prefillContext, 2 * _hq * _d);
         yield return Softmax(OpNames.SoftmaxPrefill, OpPhase.Prefill, prefillPairs);
@@ -100,7 +106,8 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         {
             Name = OpNames.OutputProjection, Kind = OpKind.OutputProjection, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Matrix = true,
             Flops = Aff.Of((Tokens, 2 * _hq * _d * _h)),
-            WeightBytes = Aff.Of((One, _hq * _d * _h * _w)),
+            WeightBytes = Aff.Of((One, _fmt.LinearBytes(_hq * _d, _h))),
+            DequantElements = Dequant(_fmt.DequantElements(_hq * _d, _h)),
             ActivationBytes = Aff.Of((Tokens, (_hq * _d + _h) * _a)),
         };
         if (s.TensorParallel > 1) yield return AllReduce(OpNames.AllReduceAttention, s.TensorParallel, _h * _a);
@@ -145,12 +152,14 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         {
             Name = OpNames.Experts, Kind = OpKind.Expert, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Moe, Matrix = true,
             ExpertFlopsPerToken = 2 * _matrices * _h * width,
-            ExpertWeightBytes = _matrices * _h * width * _w,
+            ExpertWeightBytes = FfnBytes(width),
+            ExpertDequantElements = FfnDequant(width),
             // Read the token, write the result; the intermediate is written and read back once.
             ExpertActivationBytesPerToken = (2 * _h + 2 * width) * _a,
             // Expected counts (uniform routing) for analysis; the runtime draws per-expert tokens instead.
             Flops = Aff.Of((Tokens, dp * k / e * LocalExperts * 2 * _matrices * _h * width)),
-            WeightBytes = Aff.Of((One, LocalExperts * _matrices * _h * width * _w)),
+            WeightBytes = Aff.Of((One, LocalExperts * FfnBytes(width))),
+            DequantElements = Dequant(LocalExperts * FfnDequant(width)),
             ActivationBytes = Aff.Of((Tokens, dp * k / e * LocalExperts * (2 * _h + 2 * width) * _a)),
         };
         if (m.NumSharedExperts > 0)
@@ -181,9 +190,15 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
     {
         Name = name, Kind = kind, Phase = OpPhase.All, EnergyGroup = group, Matrix = true,
         Flops = Aff.Of((Tokens, 2 * _matrices * _h * width)),
-        WeightBytes = Aff.Of((One, _matrices * _h * width * _w)),
+        WeightBytes = Aff.Of((One, FfnBytes(width))),
+        DequantElements = Dequant(FfnDequant(width)),
         ActivationBytes = Aff.Of((Tokens, (2 * _h + 2 * width) * _a)),
     };
+
+    /// <summary>Gate/up read K = hidden, the down projection K = width: their groups differ.</summary>
+    double FfnBytes(double width) => (_matrices - 1) * _fmt.LinearBytes(_h, width) + _fmt.LinearBytes(width, _h);
+    double FfnDequant(double width) => _matrices * _fmt.DequantElements(_h, width);
+    static Affine? Dequant(double elements) => elements > 0 ? Aff.Of((One, elements)) : null;
 
     OpTemplate Norm(string name) => new()
     {

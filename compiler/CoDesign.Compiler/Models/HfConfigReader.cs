@@ -133,6 +133,7 @@ public static class HfConfigReader
             var type = DataTypes.Parse(dt, $"{origin}: torch_dtype");
             m.WeightType = m.ActivationType = m.KvCacheType = type;
         }
+        if (c.Raw("quantization_config") is { } q) QuantisationConfigReader.Apply(q, m, origin);
         ConfigFeatures.Apply(c, m, modelType);
         return m;
     }

@@ -43,7 +43,19 @@ public static class ModelStats
         + MoeLayerCount(m) * (m.ExpertsPerToken * ExpertParams(m) + SharedExpertParams(m) + RouterParams(m))
         + EmbeddingParams(m);
 
-    public static double WeightBytes(ModelConfig m) => TotalParams(m) * m.WeightType.SizeBytes();
+    /// <summary>Checkpoint bytes: linear layers in the weight format (scales and zero points included), the rest unquantised.</summary>
+    public static double WeightBytes(ModelConfig m)
+    {
+        var f = Schema.Quantization.WeightFormat.Of(m);
+        double h = m.HiddenSize, q = (double)m.NumAttentionHeads * m.HeadDim, kv = (double)m.NumKvHeads * m.HeadDim;
+        double Ffn(double width) => (FfnMatrices(m) - 1) * f.LinearBytes(h, width) + f.LinearBytes(width, h);
+        // MLA's projections stay unquantised in the graph (LayerGraphBuilder.Mla), so they are counted so here.
+        double attention = m.Mla is not null ? AttentionParams(m) * f.UnquantisedBytes : f.LinearBytes(h, q + 2 * kv) + f.LinearBytes(q, h);
+        double linear = m.NumLayers * attention + DenseLayerCount(m) * Ffn(m.IntermediateSize)
+            + MoeLayerCount(m) * (m.NumExperts * Ffn(m.ExpertIntermediateSize) + m.NumSharedExperts * Ffn(m.SharedExpertIntermediateSize));
+        double rest = MoeLayerCount(m) * RouterParams(m) + EmbeddingParams(m);
+        return linear + rest * f.UnquantisedBytes;
+    }
 
     /// <summary>KV-cache bytes per token over all layers (K and V).</summary>
     public static double KvBytesPerToken(ModelConfig m) => m.Mla is { } a

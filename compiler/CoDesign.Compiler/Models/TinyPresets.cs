@@ -15,7 +15,7 @@ public static class TinyPresets
     {
         "tiny-moe" => Tiny("tiny-moe", "MixtralForCausalLM", experts: 8, topK: 2),
         "tiny-dense" => Tiny("tiny-dense", "LlamaForCausalLM", experts: 0, topK: 0),
-        _ => null,
+        _ => ServingPresets.TryGet(name),
     };
 
     static ModelConfig Tiny(string name, string arch, uint experts, uint topK)

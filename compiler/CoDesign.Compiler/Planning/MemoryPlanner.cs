@@ -27,7 +27,7 @@ public static class MemoryPlanner
         }
         foreach (var op in p.HeadOps) weights += AffineEval.Constant(op.WeightBytes);
         // Input embeddings: vocab rows split over the tensor-parallel group (the LM head counts the output side).
-        weights += (double)m.VocabSize * m.HiddenSize * m.WeightType.SizeBytes() / p.System.TensorParallel * (m.TieWordEmbeddings ? 0 : 1);
+        weights += (double)m.VocabSize * m.HiddenSize * Schema.Quantization.WeightFormat.Of(m).UnquantisedBytes / p.System.TensorParallel * (m.TieWordEmbeddings ? 0 : 1);
 
         double kvHeads = Math.Ceiling((double)m.NumKvHeads / p.System.TensorParallel);
         // MLA's latent is not split by heads: every tensor-parallel rank holds all of it.
@@ -45,7 +45,7 @@ public static class MemoryPlanner
         if (weights + reserve >= capacity)
             throw new InputException(
                 $"model '{m.Name}' does not fit: {Units.Bytes(weights)} of weights (+{Units.Bytes(reserve)} activations) per device " +
-                $"exceed the {Units.Bytes(capacity)} of '{p.Hardware.Name}' with {p.System.Devices} device(s); use more --devices or a smaller --weight-type");
+                $"exceed the {Units.Bytes(capacity)} of '{p.Hardware.Name}' with {p.System.Devices} device(s); use more {Setting.Ref("devices")} or a smaller {Setting.Ref("weight_type")}");
     }
 
     public static long KvCapacityTokens(Program p) => ProgramMemory.KvCapacityTokens(p);

@@ -29,6 +29,7 @@ public static class HardwareFieldDocs
         ["Processor.compute_efficiency"] = new("fraction", "share of the peak reached on large GEMMs (1 = ideal roofline)"),
         ["Processor.can_run_softmax"] = new("bool", "false: softmax is handed to the host processor"),
         ["Processor.source"] = new("-", "where this processor's numbers come from"),
+        ["Processor.dequant_elements_per_s"] = new("elements/s", "quantised weights turned into the compute type per second (0: no dequantiser; a PIM without one cannot run quantised weights)"),
         ["PeakCompute.data_type"] = new("enum", "fp32 | fp16 | bf16 | fp8 | int8 | int4"),
         ["PeakCompute.flops_per_s"] = new("FLOP/s", "dense peak for that data type (ops/s for integers)"),
 

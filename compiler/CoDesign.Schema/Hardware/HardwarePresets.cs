@@ -35,6 +35,12 @@ public static class HardwarePresets
     const double LogicPimRtlEfficiency = 0.7146;
     const double BankPimBandwidthMultiple = 16;          // [T] Bank-PIM baseline
     const double BankPimOpPerByte = 1;                   // [T]
+    // Dequantisers (docs/serving-techniques.md). H100: [D] H100 SXM data sheet, 133.8 TFLOPS FP16 non-tensor;
+    // our choice of 2 operations per weight (one integer unpack, one FP16 FMA applying scale and zero point).
+    const double H100DequantElementsPerSecond = 133.8e12 / 2;
+    // PIM: the published Logic-PIM has FP16 MACs only and no dequantiser [T]. Our choice: one per GEMM module,
+    // sized to keep pace with its bank-bundle stream at int4 (2 weights per byte of bandwidth).
+    const double PimDequantElementsPerByte = 2;
 
     /// <summary>Appended to any preset name ("duplex-ideal"): every processor at its peak, no DRAM timing model.</summary>
     public const string IdealSuffix = "-ideal";
@@ -153,6 +159,7 @@ public static class HardwarePresets
         BandwidthEfficiency = 1,
         ComputeEfficiency = 1,
         CanRunSoftmax = true,
+        DequantElementsPerS = H100DequantElementsPerSecond,
         Source = "[C] 989.4 TFLOPS FP16, 3.352 TB/s, 3.48 pJ/bit, 0.23 pJ/FLOP; [D] FP8/INT8/FP32 peaks and clock from the H100 SXM data sheet",
     };
 
@@ -174,6 +181,7 @@ public static class HardwarePresets
             BandwidthEfficiency = 1,
             ComputeEfficiency = 1,
             CanRunSoftmax = true,   // Logic-PIM has a softmax unit per stack; Bank-PIM uses the logic-die one [T]
+            DequantElementsPerS = PimDequantElementsPerByte * bandwidth,   // our choice, see the constant
             Source = source,
         };
     }

@@ -14,7 +14,10 @@ namespace CoDesign.Schema.Programs;
 public static class ProgramFile
 {
     /// <summary>The Program layout this build writes and reads. Bump when a reader could misread an older Program.</summary>
-    public const uint FormatVersion = 1;
+    /// 2 (issue 13): decode attention, logits and the dequantiser read the verify-step features DECODE_TOKENS, DECODE_PAIRS
+    /// and DECODE_PAIRS_WINDOWED and the dequant_elements counts, which a format-1 Program lacks (it would cost a verify
+    /// step as one query and quantised weights without their dequantisation).
+    public const uint FormatVersion = 2;
 
     /// <summary>Stamps the format version and the content hash (in place) and returns the Program.</summary>
     public static Program Seal(Program p)

@@ -52,6 +52,14 @@ public static class SweepReport
                 $"{y} per {g.CategoryAxes}, one bar per {g.CompareAxis ?? "system"}. " + Provenances.Describe(g.Rows));
         }
 
+        // Serving techniques (docs/serving-techniques.md): only groups that sweep weights/spec/prefix.
+        var techniqueFigures = groups.Select((g, i) => (Fig: TechniqueGains.Figure(g, byId), i)).Where(t => t.Fig is not null).ToList();
+        if (techniqueFigures.Count > 0)
+        {
+            html.Heading("techniques", "Gain over the baseline per serving technique");
+            foreach (var (fig, i) in techniqueFigures) Fig($"fig-techniques-{i}", "techniques", fig!.Value.Plot, fig.Value.Caption);
+        }
+
         html.Heading("energy", "Energy per token");
         foreach (var (g, i) in groups.Select((g, i) => (g, i)))
         {

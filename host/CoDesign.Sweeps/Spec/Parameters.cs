@@ -1,3 +1,4 @@
+using CoDesign.Compiler.Models;
 using CoDesign.Runtime.Serving.Validation;
 using CoDesign.Schema;
 using CoDesign.Sweeps.Options;
@@ -42,6 +43,13 @@ public static class Parameters
         new("hbm_bandwidth_bytes_per_s", ParamType.Number, Hardware: true, Min: double.Epsilon, Max: 1e16),
         new("hbm_capacity_bytes", ParamType.Number, Hardware: true, Min: 1, Max: HardwareLimits.MaxCapacityBytes),
         new("energy_j_per_bit", ParamType.Number, Hardware: true, Max: 1e-9),
+        new("weight_type", ParamType.Text, DataTypes.Names),
+        new("group_size", ParamType.Integer, Min: 0, Max: WeightQuantisation.MaxGroupSize),
+        new("spec_k", ParamType.Text),
+        new("spec_accept", ParamType.Number, Min: 0, Max: 1),
+        new("draft_model", ParamType.Text),
+        new("shared_prefix", ParamType.Integer, Min: 0, Max: WorkloadLimits.MaxTokens),
+        new("prefix_groups", ParamType.Integer, Min: 1, Max: 1_000_000),
     ];
 
     static readonly Dictionary<string, Def> ByName = All.ToDictionary(d => d.Name);

@@ -2,6 +2,7 @@ using CoDesign.Compiler.Emit;
 using CoDesign.Compiler.Models;
 using CoDesign.Compiler.Planning;
 using CoDesign.Runtime.Serving;
+using CoDesign.Runtime.Serving.Techniques;
 using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
@@ -24,7 +25,9 @@ public static class PointSettings
     /// <summary>The label a report shows for the point's system: the system axis value, else the hardware.</summary>
     public static string SystemLabel(SweepPoint p) => p.Text("system") ?? HardwareSource(p);
 
-    public static ModelConfig ResolveModel(SweepPoint p) => ModelLoader.WithTypes(ModelLoader.Resolve(p.Text("model")!), null, null, null);
+    public static ModelConfig ResolveModel(SweepPoint p) => WeightQuantisation.WithGroupSize(
+        ModelLoader.WithTypes(ModelLoader.Resolve(p.Text("model")!), p.Text("weight_type"), null, null),
+        p.Integer("group_size") is { } g ? checked((int)g) : null);
 
     public static Hardware ResolveHardware(SweepPoint p) => HardwareTweaks.Apply(HardwareFile.Resolve(HardwareSource(p)), p);
 
@@ -41,7 +44,7 @@ public static class PointSettings
     public static string CompileKey(SweepPoint p)
     {
         var keep = new Dictionary<string, object>();
-        foreach (var k in new[] { "model", "hardware", "co_processing", "moe_parallelism", "placement" }.Concat(Parameters.HardwareParams))
+        foreach (var k in new[] { "model", "hardware", "co_processing", "moe_parallelism", "placement", "weight_type", "group_size" }.Concat(Parameters.HardwareParams))
             if (p.Params.TryGetValue(k, out var v)) keep[k] = v;
         keep["devices"] = (long)Devices(p);
         return Canonical.Json("", keep);
@@ -61,11 +64,39 @@ public static class PointSettings
         if (p.Integer("input_len") is { } lin) w = w with { InputLen = checked((int)lin) };
         if (p.Integer("output_len") is { } lout) w = w with { OutputLen = checked((int)lout) };
         if (p.Text("routing") is { } routing) w = w with { Routing = routing };
+        w = w with { Speculation = Speculation(p), Prefix = Prefix(p) };
         int? batch = p.Integer("batch") is { } b ? checked((int)b) : null;
         // Open loop when qps is given: batch then caps the running requests (the paper's max batch 128).
         if (p.Number("qps") is { } qps) w = w with { Qps = qps, MaxBatch = batch ?? w.MaxBatch };
         else w = w with { Batch = batch };
         return w;
+    }
+
+    /// <summary>spec_k (N or adaptive[:N]), spec_accept, draft_model: the draft shares the point's devices.</summary>
+    static SpeculationOptions? Speculation(SweepPoint p)
+    {
+        var (k, adaptive) = SpecK.Parse(p.Text("spec_k"));
+        if (k == 0) return null;
+        var draftName = p.Text("draft_model") ?? throw new InputException("spec_k needs draft_model (a preset or config.json)");
+        var target = ResolveModel(p);
+        var draft = WeightQuantisation.WithGroupSize(
+            ModelLoader.WithTypes(ModelLoader.Resolve(draftName), target.WeightType.ShortName(), null, null),
+            target.HasQuantGroupSize ? (int)target.QuantGroupSize : null);
+        var o = new SpeculationOptions
+        {
+            K = k, Adaptive = adaptive, AcceptRate = p.Number("spec_accept") ?? 0.7,
+            Draft = ProgramCompiler.Compile(draft, ResolveHardware(p), ResolveSystem(p)),
+        };
+        o.Validate();
+        return o;
+    }
+
+    static PrefixOptions? Prefix(SweepPoint p)
+    {
+        if (p.Integer("shared_prefix") is not { } len || len == 0) return null;
+        var o = new PrefixOptions { SharedPrefix = checked((int)len), Groups = checked((int)(p.Integer("prefix_groups") ?? 1)) };
+        o.Validate();
+        return o;
     }
 
     public static string HardwareSha256(Hardware hw) => Canonical.Sha256(HardwareFile.ToJson(hw));

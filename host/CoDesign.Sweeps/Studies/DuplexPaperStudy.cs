@@ -12,7 +12,7 @@ namespace CoDesign.Sweeps.Studies;
 public static class DuplexPaperStudy
 {
     public const string Name = "duplex-paper";
-    public static readonly string[] Names = [Name];
+    public static readonly string[] Names = [Name, ServingTechniquesStudy.Name];
 
     /// <summary>
     /// Requests simulated per point, as a multiple of the batch: one full batch of requests from prefill to their
@@ -85,6 +85,7 @@ public static class DuplexPaperStudy
     public static SweepSpec Get(string name) => name.ToLowerInvariant() switch
     {
         Name => Build(),
+        ServingTechniquesStudy.Name => ServingTechniquesStudy.Build(),
         _ => throw new Schema.InputException($"--study: unknown study '{name}' (studies: {string.Join(", ", Names)})"),
     };
 }

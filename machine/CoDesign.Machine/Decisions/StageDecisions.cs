@@ -25,6 +25,8 @@ public sealed class StageDecisions
     public bool CoAttention { get; }
     /// <summary>Bank-bundle spaces expert weights are spread over; experts of one space run on the same processor.</summary>
     public int Spaces { get; }
+    /// <summary>False when the experts' weights are quantised and the PIM has no dequantiser: they stay on the host.</summary>
+    public bool PimRunsExperts { get; }
 
     public StageDecisions(Program program) : this(new ProgramCost(program)) { }
 
@@ -39,6 +41,8 @@ public sealed class StageDecisions
         CoExperts = pim && co is CoProcessing.Experts or CoProcessing.Both;
         CoAttention = pim && co is CoProcessing.Attention or CoProcessing.Both;
         Spaces = (int)Math.Max(1, p.BankBundleSpaces);
+        PimRunsExperts = cost.Device.Pim is { } pimCost && p.LayerKinds.SelectMany(k => k.Ops).Where(o => o.Kind == OpKind.Expert)
+            .All(e => pimCost.CanRun(AffineEval.ExpertCounts(e, 1)));
     }
 
     /// <summary>
@@ -54,6 +58,7 @@ public sealed class StageDecisions
         if (op.Kind == OpKind.AttentionSoftmax && fusedScores is not null) return new(fusedScores, PlacementRule.FusedWithScores, op, d);
         if (pim is null) return new(host, PlacementRule.OnlyProcessor, op, d);
         if (!op.Matrix) return new(host, op.Kind == OpKind.Router ? PlacementRule.RouterOnHost : PlacementRule.VectorOnHost, op, d);
+        if (!pim.CanRun(c)) return new(host, PlacementRule.NoDequantiser, op, d);
         if (Policy == PlacementPolicy.Paper)
         {
             if (op.Kind == OpKind.Expert)
@@ -75,7 +80,7 @@ public sealed class StageDecisions
     /// </summary>
     public int ExpertPimMask(ReadOnlySpan<double> hostSecondsBySpace, ReadOnlySpan<double> pimSecondsBySpace, bool decodeOnlyStage)
     {
-        if (Device.Pim is null) return 0;
+        if (Device.Pim is null || !PimRunsExperts) return 0;
         if (CoExperts) return ExpertSplit.Best(hostSecondsBySpace, pimSecondsBySpace).PimMask;
         int all = (1 << hostSecondsBySpace.Length) - 1;
         if (Policy == PlacementPolicy.Paper) return decodeOnlyStage ? all : 0;

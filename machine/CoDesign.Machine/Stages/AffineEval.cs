@@ -19,10 +19,10 @@ public static class AffineEval
     public static double Constant(Affine? a) => a is { C.Count: > 0 } ? a.C[0] : 0;
 
     public static OpCounts Counts(OpTemplate op, double[] x) =>
-        new(Eval(op.Flops, x), Eval(op.WeightBytes, x), Eval(op.ActivationBytes, x), Eval(op.KvBytes, x));
+        new(Eval(op.Flops, x), Eval(op.WeightBytes, x), Eval(op.ActivationBytes, x), Eval(op.KvBytes, x), Eval(op.DequantElements, x));
 
     /// <summary>Counts of one expert (or expert slice) that receives <paramref name="tokens"/> tokens.</summary>
     public static OpCounts ExpertCounts(OpTemplate op, double tokens) => tokens <= 0
         ? default
-        : new(op.ExpertFlopsPerToken * tokens, op.ExpertWeightBytes, op.ExpertActivationBytesPerToken * tokens, 0);
+        : new(op.ExpertFlopsPerToken * tokens, op.ExpertWeightBytes, op.ExpertActivationBytesPerToken * tokens, 0, op.ExpertDequantElements);
 }

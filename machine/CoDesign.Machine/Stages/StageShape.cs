@@ -10,7 +10,7 @@ namespace CoDesign.Machine.Stages;
 /// </summary>
 public sealed class StageShape(double slidingWindowTokens = 0)
 {
-    public const int FeatureCount = 12;
+    public const int FeatureCount = 15;
     public readonly double[] Features = InitialFeatures();
 
     /// <summary>Keys a sliding-window layer attends to (0: no window, the windowed features equal the plain ones).</summary>
@@ -19,6 +19,7 @@ public sealed class StageShape(double slidingWindowTokens = 0)
     public double Tokens => Features[(int)StageFeature.Tokens];
     public double DecodeRequests => Features[(int)StageFeature.DecodeRequests];
     public double DecodeContext => Features[(int)StageFeature.DecodeContext];
+    public double DecodeTokens => Features[(int)StageFeature.DecodeTokens];
     public double PrefillRequests => Features[(int)StageFeature.PrefillRequests];
     public double PrefillTokens => Features[(int)StageFeature.PrefillTokens];
     public bool IsDecodeOnly => PrefillTokens == 0 && DecodeRequests > 0;
@@ -43,12 +44,39 @@ public sealed class StageShape(double slidingWindowTokens = 0)
     double Window(double keys) => SlidingWindowTokens > 0 ? Math.Min(keys, SlidingWindowTokens) : keys;
 
     /// <summary>A decoding request whose KV cache holds <paramref name="contextTokens"/> tokens (including the new one).</summary>
-    public void AddDecode(double contextTokens)
+    public void AddDecode(double contextTokens) => AddDecode(contextTokens, 1, contextTokens);
+
+    /// <summary>
+    /// A decoding request with <paramref name="queries"/> query tokens (a verify step of queries − 1 drafts):
+    /// query i sees contextTokens + i keys, so the pairs grow with the queries while the request's KV is read
+    /// once. <paramref name="kvReadTokens"/> is the KV this request alone reads (smaller when a shared prefix
+    /// is read once for its whole group, see <see cref="AddSharedKv"/>).
+    /// </summary>
+    public void AddDecode(double contextTokens, int queries, double kvReadTokens)
     {
-        Features[(int)StageFeature.Tokens] += 1;
+        Features[(int)StageFeature.Tokens] += queries;
         Features[(int)StageFeature.DecodeRequests] += 1;
-        Features[(int)StageFeature.DecodeContext] += contextTokens;
-        Features[(int)StageFeature.DecodeContextWindowed] += Window(contextTokens);
+        Features[(int)StageFeature.DecodeTokens] += queries;
+        Features[(int)StageFeature.DecodeContext] += kvReadTokens + queries - 1;
+        Features[(int)StageFeature.DecodePairs] += queries * contextTokens + queries * (queries - 1) / 2.0;
+        // Windowed: query i sees min(contextTokens + i, W) keys; together they see the last W + queries − 1 keys
+        // of the request, of which a shared prefix (read once per group, AddSharedKv) is not this request's to read.
+        double seen = SlidingWindowTokens > 0 ? Math.Min(contextTokens + queries - 1, SlidingWindowTokens + queries - 1) : contextTokens + queries - 1;
+        Features[(int)StageFeature.DecodeContextWindowed] += Math.Min(seen, kvReadTokens + queries - 1);
+        Features[(int)StageFeature.DecodePairsWindowed] += WindowedPairs(queries, contextTokens - 1);
+    }
+
+    /// <summary>
+    /// KV tokens of a shared prefix read once for every decoding request of its group in this stage.
+    /// <paramref name="ownTokensAfterPrefix"/> is the fewest tokens any request of the group holds after the prefix:
+    /// a sliding window reaches back into the prefix only by W − that many tokens.
+    /// </summary>
+    public void AddSharedKv(double prefixTokens, double ownTokensAfterPrefix = 0)
+    {
+        Features[(int)StageFeature.DecodeContext] += prefixTokens;
+        Features[(int)StageFeature.DecodeContextWindowed] += SlidingWindowTokens > 0
+            ? Math.Clamp(SlidingWindowTokens - ownTokensAfterPrefix, 0, prefixTokens)
+            : prefixTokens;
     }
 
     /// <summary>A prefill chunk of <paramref name="chunkTokens"/> after <paramref name="pastTokens"/> already cached (causal).</summary>

@@ -17,7 +17,15 @@ public sealed class Request(int id, double arrivalS, int inputLen, int outputLen
 
     public bool PrefillDone => Prefilled >= InputLen;
     public int RemainingPrompt => InputLen - Prefilled;
-    /// <summary>KV tokens reserved at admission: the whole sequence, so the cache can never overflow (fewer for a
-    /// sliding-window model: the simulator sets it from <c>ProgramMemory.KvTokensHeld</c>).</summary>
-    public int ReservedKvTokens { get; set; } = inputLen + outputLen;
+    /// <summary>KV tokens the sequence holds at its longest: the whole sequence (fewer for a sliding-window model: the
+    /// simulator sets it from <c>ProgramMemory.KvTokensHeld</c>).</summary>
+    public int HeldKvTokens { get; set; } = inputLen + outputLen;
+    /// <summary>KV slots beyond the sequence: the drafts a speculative verify may write and then reject.</summary>
+    public int ExtraKvTokens { get; set; }
+    /// <summary>Prompt tokens whose KV lives in the prefix cache (shared), not in this request's reservation.</summary>
+    public int CachedKvTokens { get; set; }
+
+    /// <summary>KV tokens reserved at admission, so the cache can never overflow. A window-bounded sequence may hold
+    /// fewer tokens than its cached prefix; it then reserves only its drafts.</summary>
+    public int ReservedKvTokens => Math.Max(0, HeldKvTokens - CachedKvTokens) + ExtraKvTokens;
 }

@@ -1,5 +1,6 @@
 using CoDesign.Machine.Stages;
 using CoDesign.Runtime.Backends;
+using CoDesign.Runtime.Serving.Techniques;
 
 namespace CoDesign.Runtime.Serving;
 
@@ -16,6 +17,8 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
     readonly StageShape _shape = StageShape.For(backend.Program.Model);
     readonly StageCost _cost = new();
     readonly bool _closed = o.Qps is null;
+    /// <summary>Speculative decoding and KV reuse (Serving/Techniques); plain decoding when neither is set.</summary>
+    public readonly ServingTechniques Techniques = new(o, backend, requests, kvCapacity);
     int _next;
     long _kvUsed;
     /// <summary>Requests whose milestones go to the trace: every n-th of this replica's, so they span the run.</summary>
@@ -43,8 +46,10 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
                 if (_waiting.Count == 0) NowS = Math.Max(NowS, requests[_next].ArrivalS);
                 continue;
             }
+            Techniques.ChooseK(() => { var b = BuildStage(); return (_shape, b.Decodes); });
             var (decodes, prefills, prefillTokens) = BuildStage();
             backend.CostStage(_shape, routing, _cost);
+            Techniques.AddDraft(_cost);
             double start = NowS, dt = _cost.TimeS;
             if (trace is not null)
             {
@@ -84,7 +89,7 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
         if (_closed)
         {
             // Closed loop: a freed slot is refilled at once; the newcomer arrives now.
-            while (_running.Count < batchCap && _next < requests.Count && _kvUsed + requests[_next].ReservedKvTokens <= kvCapacity)
+            while (_running.Count < batchCap && _next < requests.Count && _kvUsed + Techniques.CacheTokens + requests[_next].ReservedKvTokens <= kvCapacity)
             {
                 var r = requests[_next++];
                 r.ArrivalS = NowS;
@@ -93,12 +98,13 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
             return;
         }
         while (_next < requests.Count && requests[_next].ArrivalS <= NowS) _waiting.Enqueue(requests[_next++]);
-        while (_running.Count < batchCap && _waiting.Count > 0 && _kvUsed + _waiting.Peek().ReservedKvTokens <= kvCapacity)
+        while (_running.Count < batchCap && _waiting.Count > 0 && _kvUsed + Techniques.CacheTokens + _waiting.Peek().ReservedKvTokens <= kvCapacity)
             Start(_waiting.Dequeue());
     }
 
     void Start(Request r)
     {
+        Techniques.OnStart(r);
         _running.Add(r);
         _kvUsed += r.ReservedKvTokens;
     }
@@ -106,6 +112,7 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
     (int Decodes, int Prefills, int PrefillTokens) BuildStage()
     {
         _shape.Clear();
+        Techniques.BeginStage();
         int decodes = 0, prefills = 0, prefillTokens = 0;
         bool anyPrefill = false;
         foreach (var r in _running) { r.Chunk = 0; anyPrefill |= !r.PrefillDone; }
@@ -117,7 +124,7 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
                 if (r.PrefillDone)
                 {
                     r.Chunk = Decoding;
-                    _shape.AddDecode(r.InputLen + r.Generated);
+                    Techniques.AddDecode(_shape, r, r.InputLen + r.Generated);
                     decodes++;
                     budget--;
                 }
@@ -131,11 +138,12 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
                 else if (take > budget && !(prefills == 0 && decodes == 0)) continue;
                 if (take <= 0) break;
                 r.Chunk = take;
-                _shape.AddPrefill(take, r.Prefilled);
+                Techniques.AddPrefill(_shape, take, r.Prefilled);
                 prefills++;
                 prefillTokens += take;
                 budget -= take;
             }
+        Techniques.EndStage(_shape);
         return (decodes, prefills, prefillTokens);
     }
 
@@ -152,6 +160,8 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
             {
                 r.Prefilled += r.Chunk;
                 if (!r.PrefillDone) continue;
+                // Segments it computed for the prefix cache now live there, not in its own reservation.
+                _kvUsed -= Techniques.OnPrefillDone(r);
                 // The stage that completes the prompt produces the first token.
                 r.Generated = 1;
                 r.FirstTokenS = r.LastTokenS = NowS;
@@ -160,10 +170,12 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
             }
             else if (r.Chunk == Decoding)
             {
-                r.Generated++;
-                Tbt.Add(NowS - r.LastTokenS);
+                // A verify step hands over its accepted drafts and one more token at once; each counts dt / n.
+                int n = Techniques.TokensFor(r);
+                r.Generated += n;
+                for (int i = 0; i < n; i++) Tbt.Add((NowS - r.LastTokenS) / n);
                 r.LastTokenS = NowS;
-                OutputTokens++;
+                OutputTokens += n;
             }
             else continue;
             if (r.Generated >= r.OutputLen)
@@ -172,6 +184,7 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
                 E2e.Add(NowS - r.ArrivalS);
                 Completed++;
                 _kvUsed -= r.ReservedKvTokens;
+                Techniques.OnDone(r);
             }
         }
         _running.RemoveAll(static r => !double.IsNaN(r.DoneS));

@@ -1,6 +1,7 @@
 using CoDesign.Machine.Stages;
 using CoDesign.Runtime.Backends;
 using CoDesign.Runtime.Serving.Validation;
+using CoDesign.Runtime.Serving.Techniques;
 using CoDesign.Schema;
 using CoDesign.Schema.V1;
 
@@ -28,7 +29,9 @@ public static class ServingSimulator
         // The batch is the system's; each data-parallel replica serves its share.
         int requestedBatch = o.Batch ?? o.MaxBatch;
         int replicaBatch = Math.Max(1, (requestedBatch + dp - 1) / dp);
-        long kvCapacity = ProgramMemory.KvCapacityTokens(program);
+        long kvCapacity = o.Speculation is { K: > 0, DraftOnOwnDevice: false } spec
+            ? SpeculationMemory.KvCapacityTokens(program, spec.Draft)
+            : ProgramMemory.KvCapacityTokens(program);
         if (kvCapacity < 1) throw new InputException($"no room for any KV cache on '{program.Hardware.Name}' once the weights are placed; use more {Setting.Ref("devices")}");
 
         int totalRequests = o.Requests ?? (o.TraceCsv is not null ? int.MaxValue : Math.Max(requestedBatch * SteadyStateBatches, 64));
@@ -38,7 +41,11 @@ public static class ServingSimulator
         if (o.Requests is null && o.TraceCsv is null) notes.Add($"simulated {totalRequests} requests (default: {SteadyStateBatches} x batch) so warm-up and drain are a small part");
         // Replica r serves every dp-th request; replica 0 stands for all.
         var requests = dp == 1 ? all : all.Where((_, i) => i % dp == 0).ToList();
-        foreach (var r in requests) r.ReservedKvTokens = ProgramMemory.KvTokensHeld(program, r.InputLen + r.OutputLen);
+        foreach (var r in requests)
+        {
+            r.HeldKvTokens = ProgramMemory.KvTokensHeld(program, r.InputLen + r.OutputLen);
+            r.ExtraKvTokens = ServingTechniques.ExtraKvTokens(o);
+        }
         int maxSeq = requests.Max(r => r.ReservedKvTokens);
         if (maxSeq > kvCapacity)
             throw new InputException($"a request of {maxSeq} tokens needs more KV cache than the {kvCapacity} tokens a device holds; use more {Setting.Ref("devices")} or shorter lengths");
@@ -86,13 +93,24 @@ public static class ServingSimulator
             E2eS = loop.E2e.Summarize(),
             EnergyJPerToken = breakdown.Total,
             EnergyBreakdownJPerToken = breakdown,
-            TimeBreakdownS = backend.BusyBreakdown(),
+            TimeBreakdownS = loop.Techniques.Spec is { } sp ? WithDraft(backend.BusyBreakdown(), sp.Draft.BusyBreakdown()) : backend.BusyBreakdown(),
             Notes = notes,
+            Speculation = TechniqueStatsBuilder.Speculation(loop.Techniques.Spec, simulated),
+            PrefixCache = TechniqueStatsBuilder.Prefix(loop.Techniques.Prefix),
         };
+    }
+
+    static IReadOnlyDictionary<string, double> WithDraft(IReadOnlyDictionary<string, double> target, IReadOnlyDictionary<string, double> draft)
+    {
+        var d = new SortedDictionary<string, double>(target.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
+        foreach (var (k, v) in draft) d["draft:" + k] = v;
+        return d;
     }
 
     static void Validate(WorkloadOptions o)
     {
+        o.Speculation?.Validate();
+        o.Prefix?.Validate();
         if (o.Batch is not null && o.Qps is not null) throw new InputException($"give either {Setting.Ref("batch")} (closed loop) or {Setting.Ref("qps")} (open loop), not both");
         if (o.Batch is < 1) throw new InputException($"{Setting.Ref("batch")} must be at least 1, got {o.Batch}");
         if (o.Qps is { } q && !(q > 0 && double.IsFinite(q))) throw new InputException($"{Setting.Ref("qps")} must be positive, got {q}");

@@ -34,4 +34,8 @@ public sealed record SimulationResult
     /// <summary>Busy seconds by operator kind and processor ("moe/logic_pim"), summed over stages.</summary>
     public required IReadOnlyDictionary<string, double> TimeBreakdownS { get; init; }
     public required IReadOnlyList<string> Notes { get; init; }
+    /// <summary>Set when speculative decoding ran.</summary>
+    public Techniques.SpeculationStats? Speculation { get; init; }
+    /// <summary>Set when prefix/chunk reuse ran.</summary>
+    public Techniques.PrefixCacheStats? PrefixCache { get; init; }
 }

@@ -26,4 +26,8 @@ public sealed record WorkloadOptions
     public ulong Seed { get; init; } = 1;
     /// <summary>Lifts the work bound of <see cref="Validation.WorkloadLimits.CheckWork"/> (the user confirmed a long run).</summary>
     public bool AllowLongRun { get; init; }
+    /// <summary>Draft-then-verify speculative decoding (null: one token per decode step).</summary>
+    public Techniques.SpeculationOptions? Speculation { get; init; }
+    /// <summary>Shared prefixes and retrieval chunks reused through a prefix cache (null: none).</summary>
+    public Techniques.PrefixOptions? Prefix { get; init; }
 }

@@ -14,7 +14,9 @@ public class ConfigRefusalTests
 
     static ModelConfig Parse(string extra) => HfConfigReader.Parse("{" + Base + (extra.Length > 0 ? ", " + extra : "") + "}", "test.json");
 
-    [TestCase("\"quantization_config\": {\"quant_method\": \"awq\", \"bits\": 4}", "quantization_config")]
+    [TestCase("\"quantization_config\": {\"quant_method\": \"bitsandbytes\", \"load_in_4bit\": true}", "quantization_config")]
+    [TestCase("\"quantization_config\": {\"quant_method\": \"gptq\", \"bits\": 3}", "quantization_config")]
+    [TestCase("\"quantization_config\": {\"quant_method\": \"awq\", \"bits\": 4, \"group_size\": 0}", "quantization_config")]
     [TestCase("\"alibi\": true", "alibi")]
     [TestCase("\"attention_chunk_size\": 8192", "attention_chunk_size")]
     [TestCase("\"interleave_moe_layer_step\": 1", "interleave_moe_layer_step")]

@@ -2,6 +2,7 @@ using System.Globalization;
 using CoDesign.Compiler.Analysis;
 using CoDesign.Machine.Stages;
 using CoDesign.Reports;
+using CoDesign.Runtime.Serving.Validation;
 using CoDesign.Schema;
 
 namespace CoDesign.Cli.Commands.Analyze;
@@ -9,25 +10,32 @@ namespace CoDesign.Cli.Commands.Analyze;
 public static class AnalyzeHandler
 {
     public static int Run(Schema.V1.Program program, int decode, int context, string? prefill, string? expertTokens,
-        OutputFormat format, CliContext ctx)
+        OutputFormat format, CliContext ctx, int specK = 0)
     {
-        var shape = BuildShape(decode, context, prefill, program.Model.SlidingWindow);
+        var shape = BuildShape(decode, context, prefill, program.Model.SlidingWindow, specK);
         var tokens = expertTokens is null ? null : ParseList(expertTokens, "--expert-tokens");
         var a = StageAnalyzer.Analyze(program, shape, tokens);
         switch (format)
         {
             case OutputFormat.Json: Json.Write(ctx.Out, AnalysisJson.From(a)); break;
             case OutputFormat.Csv: AnalysisTable.WriteCsv(ctx.Out, a); break;
-            default: AnalysisTable.WriteTable(ctx.Out, a); ReachTable.Write(ctx.Out, a, program.Hardware); break;
+            default:
+                AnalysisTable.WriteTable(ctx.Out, a);
+                ReachTable.Write(ctx.Out, a, program.Hardware);
+                ctx.Out.WriteLine(Techniques.FormatNotes.Describe(program, specK));
+                break;
         }
         return ExitCodes.Success;
     }
 
-    public static StageShape BuildShape(int decode, int context, string? prefill, double slidingWindowTokens = 0)
+    public static StageShape BuildShape(int decode, int context, string? prefill, double slidingWindowTokens = 0, int specK = 0)
     {
         if (decode < 0) throw new InputException($"--decode must not be negative, got {decode}");
         if (context < 1) throw new InputException($"--context must be at least 1, got {context}");
-        var shape = StageShape.Of(decode, context, slidingWindowTokens: slidingWindowTokens);
+        TechniqueLimits.SpecK.Check(specK, "--spec-k", "analyze");
+        var shape = new StageShape(slidingWindowTokens);
+        // A verify step: k drafts + 1 query tokens per decoding request over one read of its KV.
+        for (int i = 0; i < decode; i++) shape.AddDecode(context, specK + 1, context);
         if (prefill is not null)
             foreach (var part in prefill.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {

@@ -56,6 +56,8 @@ public static class SimulateCommand
         var format = CommonOptions.Format();
         var cmd = new Command("simulate", "Serve a workload on a system stage by stage: throughput, TTFT/TBT/E2E percentiles, energy per token");
         sys.AddTo(cmd);
+        var techniques = new Techniques.TechniqueArgs();
+        techniques.AddTo(cmd);
         foreach (var opt in new Option[] { batch, qps, maxBatch, requests, inputLen, outputLen, lengthStd, workload, routing, scheduler, maxTokens, chunk, seed, stagesCsv, trace, traceFormat, traceStages, traceEvery, traceDevices, traceRequests, allowLong, backend, format })
             cmd.Options.Add(opt);
         cmd.SetAction(p =>
@@ -76,6 +78,8 @@ public static class SimulateCommand
                 ChunkSize = p.GetValue(chunk),
                 Seed = p.GetValue(seed),
                 AllowLongRun = p.GetValue(allowLong),
+                Speculation = techniques.ResolveSpeculation(p, sys),
+                Prefix = techniques.ResolvePrefix(p),
             };
             Backends.BackendTable.RequireCosting(p.GetValue(backend)!);
             if (p.GetValue(traceStages) is < 1 or > MaxTraceStages) throw new InputException($"--trace-stages must be in [1, {MaxTraceStages}], got {p.GetValue(traceStages)}");

@@ -40,6 +40,17 @@ public static class SimulationTable
         t.Add("  attention dram / compute", $"{Units.Joules(e.AttentionDram)} / {Units.Joules(e.AttentionCompute)}");
         t.Add("  moe dram / compute", $"{Units.Joules(e.MoeDram)} / {Units.Joules(e.MoeCompute)}");
         t.Add("  communication", Units.Joules(e.Communication));
+        if (r.Speculation is { } sp)
+        {
+            t.Add("speculation: mean k / accepted per draft", $"{Units.Ratio(sp.MeanK)} / {Units.Percent(sp.AcceptedPerDraft)}");
+            t.Add("  tokens per verify / draft time", $"{Units.Ratio(sp.TokensPerVerify)} / {Units.Seconds(sp.DraftTimeS)} ({Units.Percent(sp.DraftTimeFraction)})");
+        }
+        if (r.PrefixCache is { } pc)
+        {
+            t.Add("prefix cache: hits / misses", $"{Units.Number(pc.Hits)} / {Units.Number(pc.Misses)} ({Units.Percent(pc.HitRate)})");
+            t.Add("  prefill tokens skipped", $"{Units.Number(pc.SkippedPrefillTokens)} of {Units.Number(pc.PromptTokens)} ({Units.Percent(pc.SkippedPrefillFraction)})");
+            t.Add("  capacity / evictions", $"{Units.Number(pc.CapacityTokens)} tokens / {Units.Number(pc.Evictions)}");
+        }
         t.Write(w);
         var busy = new TextTable("busy time (device 0)", "seconds", "share of run");
         busy.RightAligned.Add(1);
