@@ -60,7 +60,11 @@ static class ConfigFeatures
             f.Add(m.NumKvHeads == m.NumAttentionHeads ? "attention: MHA" : m.NumKvHeads == 1 ? "attention: MQA" : $"attention: GQA ({m.NumAttentionHeads / m.NumKvHeads} query heads per KV head)");
         f.Add($"embeddings: {(m.TieWordEmbeddings ? "tied" : "untied")}{(c.Raw("tie_word_embeddings") is null ? $" ('{modelType}' default)" : "")}");
         foreach (var (key, what) in ValuesOnly)
-            if (c.Raw(key) is { } v && !Neutral(v)) f.Add($"{key} = {Short(v)}: {what}; values only, cost unchanged");
+            if (c.Raw(key) is { } v && !Neutral(v))
+            {
+                f.Add($"{key} = {Short(v)}: {what}; values only, cost unchanged");
+                m.ValueKeys.Add(key);
+            }
         var unread = c.Unasked().Where(k => !Metadata.Contains(k)).ToList();
         if (unread.Count > 0) f.Add($"not read (not known to change the computation): {string.Join(", ", unread)}");
     }

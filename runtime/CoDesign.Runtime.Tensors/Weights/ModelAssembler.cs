@@ -88,5 +88,6 @@ public static class ModelAssembler
             throw new InputException(Why($"experts_per_token {c.ExpertsPerToken} must be 1..{c.NumExperts}"));
         if (c.MoeLayers.Count != 0 && c.MoeLayers.Count != c.NumLayers)
             throw new InputException(Why($"moe_layers has {c.MoeLayers.Count} entries for {c.NumLayers} layers"));
+        TensorSupport.Check(c);
     }
 }
