@@ -64,7 +64,7 @@ public static class CodesignApp
         }
         catch (InputException e)
         {
-            stderr.WriteLine($"codesign: error: {OneLine(e.Message)}");
+            stderr.WriteLine($"codesign: error: {OneLine(e.Render(Setting.Flag))}");
             return ExitCodes.BadInput;
         }
         catch (OperationCanceledException)

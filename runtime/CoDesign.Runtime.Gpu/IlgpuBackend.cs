@@ -5,6 +5,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Gpu;
 

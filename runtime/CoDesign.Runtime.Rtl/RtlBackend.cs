@@ -6,8 +6,8 @@ using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema;
+using CoDesign.Schema.Ops;
 using CoDesign.Schema.V1;
-using OpKind = CoDesign.Runtime.Tensors.Backends.OpKind;
 
 namespace CoDesign.Runtime.Rtl;
 
@@ -152,13 +152,8 @@ public sealed class RtlBackend : IBackend, IPimKernelBackend
     /// </summary>
     public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w)
     {
-        string? op = kind switch
-        {
-            OpKind.QkvProj => "qkv_projection",
-            OpKind.OutProj => "output_projection",
-            OpKind.LmHead => "lm_head",
-            _ => null,
-        };
+        // The Program names its PIM kernels by the one operator vocabulary.
+        string? op = kind is OpKind.QkvProjection or OpKind.OutputProjection or OpKind.LmHead ? kind.Name() : null;
         if (op is null) return _host.Linear(kind, x, rows, w);
         int k = w.Cols, n = w.Rows;
         var (kernel, mult) = Kernel(op, -1, (kk, mul) =>
@@ -174,17 +169,17 @@ public sealed class RtlBackend : IBackend, IPimKernelBackend
     }
 
     /// <summary>
-    /// The FFN's kernel ("experts" for the routed expert it names, "shared_expert" for an expert FFN without an
-    /// index, else "ffn") bound to <paramref name="rows"/>
+    /// The FFN's kernel ("experts" for the routed expert it names, "shared_expert" for the shared expert, else
+    /// "ffn") bound to <paramref name="rows"/>
     /// tokens: program 0 gives SiLU(G) and U, the host forms A = SiLU(G)·U in FP32 and writes it as binary16 at
     /// program 1's input, program 1 gives Y = A·downᵀ.
     /// </summary>
     public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w)
     {
         int h = w.Gate.Cols, f = w.Gate.Rows;
-        bool expert = kind == OpKind.ExpertFfn && w.Expert >= 0, shared = kind == OpKind.ExpertFfn && w.Expert < 0;
+        bool expert = kind == OpKind.Expert && w.Expert >= 0, shared = kind == OpKind.SharedExpert;
         // The named expert's kernel; its shapes must be this FFN's: k padded to the kernels' multiple, n exact.
-        var (kernel, mult) = Kernel(expert ? "experts" : shared ? "shared_expert" : "ffn", expert ? w.Expert : -1, (k, mul) =>
+        var (kernel, mult) = Kernel(expert ? "experts" : shared ? OpKind.SharedExpert.Name() : OpKind.Ffn.Name(), expert ? w.Expert : -1, (k, mul) =>
             k.Programs.Count == 2 && k.Programs[0].Instructions[0] is var g && g.N == f && g.K == Up(h, mul)
             && k.Programs[1].Instructions[0] is var dn && dn.N == h && dn.K == Up(f, mul),
             $"{(expert ? $"expert {w.Expert}" : shared ? "a shared expert" : "a dense FFN")} of hidden {h} and width {f}");

@@ -48,3 +48,34 @@ public class OptionTableTests
         Assert.That(r.Out, Does.Contain("prefill-first = ").And.Contain("(default: mixed)").And.Contain("(default: auto)"));
     }
 }
+
+/// <summary>Backends come from one table in the host, the analytic one by name like the others.</summary>
+public class BackendTableTests
+{
+    [Test]
+    public void EveryBackendIsFoundByName()
+    {
+        Assert.That(Backends.BackendTable.Names, Is.EqualTo(new[] { "analytic", "reference", "cpu", "gpu", "rtl" }));
+        using var cpu = Backends.BackendTable.Tensor("CPU")();
+        Assert.That(cpu, Is.InstanceOf<Runtime.Tensors.Backends.CpuBackend>());
+    }
+
+    [TestCase("simulate", "cpu", "runs tensors")]
+    [TestCase("simulate", "quantum", "unknown backend 'quantum' (expected one of analytic, reference, cpu, gpu, rtl)")]
+    [TestCase("run", "analytic", "runs no tensors")]
+    [TestCase("run", "quantum", "unknown backend 'quantum'")]
+    public void AWrongKindOrUnknownBackend_ExitsTwo(string verb, string backend, string mention)
+    {
+        var r = Cli.Run(verb, "--model", "tiny-moe", "--backend", backend);
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
+        Assert.That(r.ErrLines, Has.Length.EqualTo(1));
+        Assert.That(r.Err, Does.Contain(mention));
+    }
+
+    [Test]
+    public void SimulateByNameAnalytic_IsTheDefault()
+    {
+        string[] args = ["simulate", "--model", "tiny-moe", "--batch", "2", "--requests", "2", "--input-len", "8", "--output-len", "2", "--format", "csv"];
+        Assert.That(Cli.Run([.. args, "--backend", "analytic"]).Out, Is.EqualTo(Cli.Run(args).Out).And.Contain("tiny-moe"));
+    }
+}

@@ -43,7 +43,7 @@ public static class StageAnalyzer
         var byKind = rows.GroupBy(r => KindName(r.Kind))
             .ToDictionary(g => g.Key, g => total > 0 ? g.Sum(r => r.TotalTimeS) / total : 0);
         return new StageAnalysis(p.Model.Name, p.Hardware.Name, (int)p.System.Devices,
-            decodeOnly ? "decode-only" : shape.DecodeRequests > 0 ? "mixed" : "prefill-only",
+            StageKinds.Of(shape).Name(),
             shape.Tokens, cost.Crossover, rows, total, byProc, byKind, rows.Sum(r => r.EnergyJ * r.LayerCount));
     }
 

@@ -29,7 +29,7 @@ static class ConfigRefusals
     /// <summary>Key, whether its value is one we would mis-model, and why (the message names the key).</summary>
     static readonly (string Key, Func<JsonElement, bool> Refuse, string Why)[] Keys =
     [
-        ("quantization_config", _ => true, "quantised checkpoints are not modelled from the config; remove the key and pass --weight-type int4|int8|fp8"),
+        ("quantization_config", _ => true, $"quantised checkpoints are not modelled from the config; remove the key and pass {Setting.Ref("weight_type")} int4|int8|fp8"),
         ("alibi", v => v.ValueKind == JsonValueKind.True, "ALiBi position bias is not modelled (RoPE is)"),
         ("attention_chunk_size", _ => true, "chunked local attention (Llama 4) is not modelled"),
         ("interleave_moe_layer_step", _ => true, "the Llama-4 MoE layer layout is not read"),

@@ -24,9 +24,9 @@ public static class ModelLoader
     public static ModelConfig WithTypes(ModelConfig model, string? weight, string? activation, string? kv)
     {
         var m = model.Clone();
-        if (weight is not null) m.WeightType = DataTypes.Parse(weight, "--weight-type");
-        if (activation is not null) m.ActivationType = DataTypes.Parse(activation, "--activation-type");
-        if (kv is not null) m.KvCacheType = DataTypes.Parse(kv, "--kv-type");
+        if (weight is not null) m.WeightType = DataTypes.Parse(weight, Setting.Ref("weight_type"));
+        if (activation is not null) m.ActivationType = DataTypes.Parse(activation, Setting.Ref("activation_type"));
+        if (kv is not null) m.KvCacheType = DataTypes.Parse(kv, Setting.Ref("kv_type"));
         if (m.WeightType == DataType.Unspecified) m.WeightType = DataType.Fp16;
         if (m.ActivationType == DataType.Unspecified) m.ActivationType = DataType.Fp16;
         if (m.KvCacheType == DataType.Unspecified) m.KvCacheType = DataType.Fp16;

@@ -13,12 +13,12 @@ public static class SystemPlanner
 {
     public static SystemConfig Plan(ModelConfig model, Hardware hw, SystemOptions o)
     {
-        if (o.Devices < 1) throw new InputException($"--devices must be at least 1, got {o.Devices}");
+        if (o.Devices < 1) throw new InputException($"{Setting.Ref("devices")} must be at least 1, got {o.Devices}");
         uint perNodeMax = hw.Interconnect?.MaxDevicesPerNode is > 0 and var m ? m : 8;
         uint devices = (uint)o.Devices;
         uint nodes = (devices + perNodeMax - 1) / perNodeMax;
         if (devices % nodes != 0)
-            throw new InputException($"--devices {devices} cannot be split into {nodes} equal nodes of at most {perNodeMax} devices");
+            throw new InputException($"{Setting.Ref("devices")} {devices} cannot be split into {nodes} equal nodes of at most {perNodeMax} devices");
         if (nodes > 1 && hw.Interconnect?.InterNode is null)
             throw new InputException($"{devices} devices need {nodes} nodes but hardware '{hw.Name}' has no interNode link");
         if (devices > 1 && hw.Interconnect?.IntraNode is null)
@@ -27,7 +27,7 @@ public static class SystemPlanner
         bool hasPim = hw.Processors.Any(p => p.Kind is ProcessorKind.LogicPim or ProcessorKind.BankPim or ProcessorKind.BankgroupPim);
         var co = o.CoProcessing == CoProcessing.Unspecified ? (hasPim ? CoProcessing.Both : CoProcessing.None) : o.CoProcessing;
         if (!hasPim && co != CoProcessing.None)
-            throw new InputException($"--co-processing {co.ToString().ToLowerInvariant()} needs a PIM processor, and hardware '{hw.Name}' has none");
+            throw new InputException($"{Setting.Ref("co_processing")} {co.ToString().ToLowerInvariant()} needs a PIM processor, and hardware '{hw.Name}' has none");
 
         var s = new SystemConfig
         {

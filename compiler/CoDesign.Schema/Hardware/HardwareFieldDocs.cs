@@ -60,7 +60,7 @@ public static class HardwareFieldDocs
         ["MemoryTiming.n_cwl"] = new("tCK", "write latency CWL"),
         ["MemoryTiming.n_ccd_s"] = new("tCK", "column to column, different bank group tCCDS"),
         ["MemoryTiming.n_ccd_l"] = new("tCK", "column to column, same bank group tCCDL"),
-        ["MemoryTiming.n_rfc_ab"] = new("tCK", "all-bank refresh cycle time tRFCab (0: derived, runtime/CoDesign.Machine/Dram/HbmTiming.cs)"),
+        ["MemoryTiming.n_rfc_ab"] = new("tCK", "all-bank refresh cycle time tRFCab (0: derived, machine/CoDesign.Machine/Dram/HbmTiming.cs)"),
         ["MemoryTiming.n_rrefd"] = new("tCK", "per-bank refresh to per-bank refresh, different bank tRREFD (0: derived)"),
         ["MemoryTiming.n_rrd_s"] = new("tCK", "activate to activate, different bank group tRRDS"),
         ["MemoryTiming.n_rrd_l"] = new("tCK", "activate to activate, same bank group tRRDL"),

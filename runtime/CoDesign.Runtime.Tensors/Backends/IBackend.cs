@@ -1,5 +1,6 @@
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Backends;
 

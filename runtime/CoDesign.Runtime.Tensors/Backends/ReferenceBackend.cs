@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
 using MathNet.Numerics.LinearAlgebra;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Backends;
 

@@ -46,7 +46,7 @@ public sealed class DuplexPlan
         {
             var row = new bool[StagePlacement.Count];
             foreach (var op in kind.Ops)
-                if (Placed(op) is { } placed) row[(int)placed] = OnPim(op);
+                if (Placed(op) is { } slot) row[slot] = OnPim(op);
             foreach (var l in kind.Layers)
                 if (l < layers) onPim[l] = row;
         }
@@ -56,15 +56,12 @@ public sealed class DuplexPlan
         return new StagePlacement(onPim, head is not null && OnPim(head));
     }
 
-    /// <summary>The engine operator a Program operator template decides, or null for one the engine places itself.</summary>
-    public static PlacedOp? Placed(OpTemplate op) => op.Kind switch
+    /// <summary>The <see cref="StagePlacement"/> slot a Program operator template decides, or null for one the engine
+    /// places itself. A phase's attention goes where its score operator goes (the softmax and context follow it).</summary>
+    public static int? Placed(OpTemplate op) => op.Kind switch
     {
-        OpKind.QkvProjection => PlacedOp.QkvProj,
-        OpKind.AttentionScore when op.Phase == OpPhase.Decode => PlacedOp.DecodeAttention,
-        OpKind.AttentionScore when op.Phase == OpPhase.Prefill => PlacedOp.PrefillAttention,
-        OpKind.OutputProjection => PlacedOp.OutProj,
-        OpKind.Ffn => PlacedOp.DenseFfn,
-        OpKind.SharedExpert => PlacedOp.SharedExpert,
+        OpKind.QkvProjection or OpKind.OutputProjection or OpKind.Ffn or OpKind.SharedExpert => StagePlacement.Slot(op.Kind),
+        OpKind.AttentionScore when op.Phase is OpPhase.Decode or OpPhase.Prefill => StagePlacement.Slot(OpKind.Attention, op.Phase),
         _ => null,
     };
 

@@ -1,4 +1,5 @@
 using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Execution;
 
@@ -6,9 +7,9 @@ namespace CoDesign.Runtime.Tensors.Execution;
 public sealed record RequestResult(int Id, int PromptTokens, int[] Generated, double[] Margins, double[] MaxAbsLogits, int AdmittedAtStage, int FinishedAtStage);
 
 /// <summary>
-/// One engine iteration. Kind is "mixed" when some request is prefilling, else "decode". Placement says where
+/// One engine iteration. Kind is named by <see cref="CoDesign.Machine.Stages.StageKinds"/>, as in simulate and analyze. Placement says where
 /// operators ran: expert runs per side, decode-attention runs on the PIM side, and the names of every operator
-/// that ran on the PIM side in this stage (<see cref="StagePlacement.Name"/>, plus "experts"); the rest ran on
+/// that ran on the PIM side in this stage (named by <see cref="CoDesign.Schema.Ops.OpNames"/>, plus "experts"); the rest ran on
 /// the xPU side.
 /// </summary>
 public sealed record StageRecord(int Index, string Kind, int Requests, int PrefillTokens, int DecodeTokens,

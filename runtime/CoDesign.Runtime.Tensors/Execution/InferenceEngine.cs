@@ -4,6 +4,8 @@ using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema;
+using CoDesign.Schema.V1;
+using CoDesign.Schema.Ops;
 
 namespace CoDesign.Runtime.Tensors.Execution;
 
@@ -24,7 +26,7 @@ public sealed class InferenceEngine
 
     public InferenceEngine(ModelWeights weights, IBackend xpu, IBackend pim, EngineOptions options)
     {
-        if (options.MaxBatch < 1) throw new InputException("--max-batch must be at least 1");
+        if (options.MaxBatch < 1) throw new InputException($"{Setting.Ref("max_batch")} must be at least 1");
         if (options.Plan.Program is { } program && program.Model.NumLayers != weights.Layers.Length)
             throw new InputException($"the program was compiled for {program.Model.NumLayers} layers but the model has {weights.Layers.Length}");
         _w = weights; _o = options;
@@ -78,7 +80,7 @@ public sealed class InferenceEngine
                 s.Generated.Add(token); s.Margins.Add(margin); s.Scales.Add(scale);
                 _o.LogitsObserver?.Invoke(s.Request.Id, s.Generated.Count - 1, logits.AsSpan(i * _w.Vocab, _w.Vocab).ToArray());
             }
-            stages.Add(new StageRecord(stage, segments.Any(g => g.Prefill) ? "mixed" : "decode", running.Count,
+            stages.Add(new StageRecord(stage, StageKinds.Of(segments.Where(g => g.Prefill).Sum(g => g.Rows), segments.Count(g => !g.Prefill)).Name(), running.Count,
                 segments.Where(g => g.Prefill).Sum(g => g.Rows), segments.Count(g => !g.Prefill),
                 sw.Elapsed.TotalSeconds, _xpu.TotalSeconds - x0, _pim.TotalSeconds - p0,
                 counters.ExpertsOnXpu, counters.ExpertsOnPim, counters.DecodeAttentionOnPim,
@@ -160,20 +162,20 @@ public sealed class InferenceEngine
         {
             var L = _w.Layers[l];
             var a = _xpu.RmsNorm(x, rows, L.InputNorm, c.NormEps);
-            var qkv = On(place, l, PlacedOp.QkvProj, counters);
-            var q = AddBias(qkv.Linear(OpKind.QkvProj, a, rows, L.Q), L.QBias, rows);
-            var k = AddBias(qkv.Linear(OpKind.QkvProj, a, rows, L.K), L.KBias, rows);
-            var v = AddBias(qkv.Linear(OpKind.QkvProj, a, rows, L.V), L.VBias, rows);
+            var qkv = On(place, l, OpKind.QkvProjection, counters);
+            var q = AddBias(qkv.Linear(OpKind.QkvProjection, a, rows, L.Q), L.QBias, rows);
+            var k = AddBias(qkv.Linear(OpKind.QkvProjection, a, rows, L.K), L.KBias, rows);
+            var v = AddBias(qkv.Linear(OpKind.QkvProjection, a, rows, L.V), L.VBias, rows);
             if (L.QNorm is { } qn) q = _xpu.RmsNorm(q, q.Length / qn.Cols, qn, c.NormEps);
             if (L.KNorm is { } kn) k = _xpu.RmsNorm(k, k.Length / kn.Cols, kn, c.NormEps);
             q = _xpu.Rope(q, rows, hq, d, pos, c.RopeTheta);
             k = _xpu.Rope(k, rows, hkv, d, pos, c.RopeTheta);
             foreach (var g in segments) g.Seq.Cache.Write(l, k, v, g.Offset, g.Rows);
             var attn = Attention(l, q, segments, place, counters);
-            Accumulate(x, On(place, l, PlacedOp.OutProj, counters).Linear(OpKind.OutProj, attn, rows, L.O));
+            Accumulate(x, On(place, l, OpKind.OutputProjection, counters).Linear(OpKind.OutputProjection, attn, rows, L.O));
             var b = _xpu.RmsNorm(x, rows, L.PostNorm, c.NormEps);
             if (L.IsMoe) Accumulate(x, Moe(l, L, b, rows, decodeOnly, place, counters));
-            else Accumulate(x, On(place, l, PlacedOp.DenseFfn, counters).GatedFfn(OpKind.DenseFfn, b, rows, L.Dense!));
+            else Accumulate(x, On(place, l, OpKind.Ffn, counters).GatedFfn(OpKind.Ffn, b, rows, L.Dense!));
         }
         foreach (var g in segments) g.Seq.Cache.Advance(g.Rows);
 
@@ -181,14 +183,14 @@ public sealed class InferenceEngine
         for (int i = 0; i < segments.Count; i++)
             Array.Copy(x, (segments[i].Offset + segments[i].Rows - 1) * h, last, i * h, h);
         var normed = _xpu.RmsNorm(last, seqs.Count, _w.FinalNorm, c.NormEps);
-        return On(place, 0, PlacedOp.LmHead, counters).Linear(OpKind.LmHead, normed, seqs.Count, _w.LmHead);
+        return On(place, 0, OpKind.LmHead, counters).Linear(OpKind.LmHead, normed, seqs.Count, _w.LmHead);
     }
 
     /// <summary>The backend of the processor <paramref name="op"/> of layer <paramref name="layer"/> is placed on this stage.</summary>
-    IBackend On(StagePlacement place, int layer, PlacedOp op, StageCounters counters)
+    IBackend On(StagePlacement place, int layer, OpKind op, StageCounters counters)
     {
         if (!place.OnPim(layer, op)) return _xpu;
-        counters.OnPim.Add(StagePlacement.Name(op));
+        counters.OnPim.Add(op.Name());
         return _pim;
     }
 
@@ -209,13 +211,13 @@ public sealed class InferenceEngine
             var o = be.Attention(new AttentionInput(qs, g.Rows, g.Seq.Cache.Keys(layer), g.Seq.Cache.Values(layer), first + g.Rows, hq, _w.KvHeads, d, first));
             Array.Copy(o, 0, y, g.Offset * qw, o.Length);
         }
-        bool prefillOnPim = place.OnPim(layer, PlacedOp.PrefillAttention), decodeOnPim = place.OnPim(layer, PlacedOp.DecodeAttention);
+        bool prefillOnPim = place.OnPim(layer, OpKind.Attention, OpPhase.Prefill), decodeOnPim = place.OnPim(layer, OpKind.Attention, OpPhase.Decode);
         bool OnPim(Segment g) => g.Prefill ? prefillOnPim : decodeOnPim;
         var xpuSide = segments.Where(g => !OnPim(g)).ToList();
         var pimSide = segments.Where(OnPim).ToList();
         bool overlap = _o.Plan.Decisions.AttentionOverlaps(segments.Any(g => !g.Prefill), segments.Any(g => g.Prefill), decodeOnPim, prefillOnPim);
-        if (pimSide.Any(g => g.Prefill)) counters.OnPim.Add(StagePlacement.Name(PlacedOp.PrefillAttention));
-        if (pimSide.Any(g => !g.Prefill)) counters.OnPim.Add(StagePlacement.Name(PlacedOp.DecodeAttention));
+        if (pimSide.Any(g => g.Prefill)) counters.OnPim.Add(OpKind.Attention.Name(OpPhase.Prefill));
+        if (pimSide.Any(g => !g.Prefill)) counters.OnPim.Add(OpKind.Attention.Name(OpPhase.Decode));
         counters.DecodeAttentionOnPim += pimSide.Count(g => !g.Prefill);
         RunSides(overlap, () => { foreach (var g in xpuSide) RunOn(_xpu, g); }, () => { foreach (var g in pimSide) RunOn(_pim, g); });
         return y;
@@ -250,7 +252,7 @@ public sealed class InferenceEngine
                 if (counts[i] == 0 || onPim[i] != pimSide) continue;
                 var xe = new double[counts[i] * h];
                 for (int t = 0; t < counts[i]; t++) Array.Copy(b, members[i][t] * h, xe, t * h, h);
-                outputs[i] = be.GatedFfn(OpKind.ExpertFfn, xe, counts[i], L.Experts[i]);
+                outputs[i] = be.GatedFfn(OpKind.Expert, xe, counts[i], L.Experts[i]);
             }
         }
         RunSides(_o.Plan.CoExperts, () => RunExperts(_xpu, false), () => RunExperts(_pim, true));
@@ -274,7 +276,7 @@ public sealed class InferenceEngine
             }
         if (L.SharedExpert is { } shared)
         {
-            var s = On(place, layer, PlacedOp.SharedExpert, counters).GatedFfn(OpKind.ExpertFfn, b, rows, shared);
+            var s = On(place, layer, OpKind.SharedExpert, counters).GatedFfn(OpKind.SharedExpert, b, rows, shared);
             var gate = L.SharedExpertGate is { } g ? _xpu.Linear(OpKind.Router, b, rows, g) : null;
             for (int r = 0; r < rows; r++)
             {

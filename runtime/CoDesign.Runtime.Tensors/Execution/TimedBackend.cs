@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Execution;
 
@@ -34,7 +35,7 @@ public sealed class TimedBackend(IBackend inner) : IBackend
     }
 
     public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => Time(kind, () => inner.Linear(kind, x, rows, w));
-    public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => Time(OpKind.RmsNorm, () => inner.RmsNorm(x, rows, gamma, eps));
+    public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => Time(OpKind.Norm, () => inner.RmsNorm(x, rows, gamma, eps));
     public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) =>
         Time(OpKind.Rope, () => inner.Rope(x, rows, heads, headDim, positions, theta));
     public double[] Attention(AttentionInput a) => Time(OpKind.Attention, () => inner.Attention(a));

@@ -1,6 +1,7 @@
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Validation;
 
@@ -40,7 +41,7 @@ public sealed class ComparingBackend(IBackend reference, IBackend candidate, Dic
     static double[] Id(double[] a) => a;
 
     public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => Both(kind, b => b.Linear(kind, x, rows, w), Id);
-    public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => Both(OpKind.RmsNorm, b => b.RmsNorm(x, rows, gamma, eps), Id);
+    public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => Both(OpKind.Norm, b => b.RmsNorm(x, rows, gamma, eps), Id);
     public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) =>
         Both(OpKind.Rope, b => b.Rope(x, rows, heads, headDim, positions, theta), Id);
     public double[] Attention(AttentionInput a) => Both(OpKind.Attention, b => b.Attention(a), Id);

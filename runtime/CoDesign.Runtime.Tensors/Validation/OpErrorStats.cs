@@ -1,4 +1,6 @@
 using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Schema.V1;
+using CoDesign.Schema.Ops;
 
 namespace CoDesign.Runtime.Tensors.Validation;
 

@@ -1,5 +1,6 @@
 using CoDesign.Runtime.Tensors.Backends;
 using ModelConfig = CoDesign.Schema.V1.ModelConfig;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Validation;
 
@@ -36,12 +37,12 @@ public static class Tolerances
         double h = c.HiddenSize, qDim = c.NumAttentionHeads * c.HeadDim;
         return op switch
         {
-            OpKind.RmsNorm or OpKind.QkvProj or OpKind.LmHead => [new(h)],
-            OpKind.OutProj => [new(qDim)],
+            OpKind.Norm or OpKind.QkvProjection or OpKind.LmHead => [new(h)],
+            OpKind.OutputProjection => [new(qDim)],
             OpKind.Rope => [new(2)],
             OpKind.Attention => [new(c.HeadDim, ScoreScale), new(maxContext)],
             OpKind.Router => [new(h), new(c.NumExperts)],
-            OpKind.ExpertFfn => [new(h), new(Math.Max(c.ExpertIntermediateSize, c.SharedExpertIntermediateSize))],
+            OpKind.Expert or OpKind.SharedExpert => [new(h), new(Math.Max(c.ExpertIntermediateSize, c.SharedExpertIntermediateSize))],
             _ => [new(h), new(c.IntermediateSize)],
         };
     }
@@ -65,16 +66,16 @@ public static class Tolerances
     /// </summary>
     public static double Logits(ModelConfig c, int maxContext, Func<OpKind, Precision> xpu, Func<OpKind, Precision> pim, Func<OpKind, bool>? onPim = null)
     {
-        onPim ??= op => op is OpKind.Attention or OpKind.ExpertFfn;
+        onPim ??= op => op is OpKind.Attention or OpKind.Expert or OpKind.SharedExpert;
         double Op(OpKind op) => For(op, c, maxContext, onPim(op) ? Precision.Max(xpu(op), pim(op)) : xpu(op));
-        var perLayer = new[] { OpKind.RmsNorm, OpKind.QkvProj, OpKind.Rope, OpKind.Attention, OpKind.OutProj, OpKind.RmsNorm };
+        var perLayer = new[] { OpKind.Norm, OpKind.QkvProjection, OpKind.Rope, OpKind.Attention, OpKind.OutputProjection, OpKind.Norm };
         double sum = 0;
         for (int l = 0; l < c.NumLayers; l++)
         {
             sum += perLayer.Sum(Op);
             bool moe = c.NumExperts > 0 && (c.MoeLayers.Count == 0 || c.MoeLayers[l]);
-            sum += moe ? Op(OpKind.Router) + Op(OpKind.ExpertFfn) : Op(OpKind.DenseFfn);
+            sum += moe ? Op(OpKind.Router) + Op(OpKind.Expert) : Op(OpKind.Ffn);
         }
-        return sum + Op(OpKind.RmsNorm) + Op(OpKind.LmHead);
+        return sum + Op(OpKind.Norm) + Op(OpKind.LmHead);
     }
 }

@@ -1,6 +1,7 @@
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Validation;
 

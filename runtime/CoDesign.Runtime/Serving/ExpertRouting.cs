@@ -27,7 +27,7 @@ public sealed class ExpertRouting : IExpertTokens
         if (!spec.StartsWith("zipf:", StringComparison.OrdinalIgnoreCase)
             || !double.TryParse(spec[5..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s)
             || !(s > 0) || !double.IsFinite(s))
-            throw new InputException($"--routing: '{spec}' is not 'uniform' or 'zipf:S' with S > 0");
+            throw new InputException($"{Setting.Ref("routing")}: '{spec}' is not 'uniform' or 'zipf:S' with S > 0");
         _probabilities = new double[Math.Max(1, layers)][];
         for (int l = 0; l < _probabilities.Length; l++)
         {

@@ -45,10 +45,10 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
             if (trace is not null)
             {
                 if (Stages < trace.StageLimit || trace.SampleEvery > 0 && Stages % trace.SampleEvery == 0) backend.EmitTimeline(Stages, start, dt, trace);
-                trace.Stage(new StageSummary(Stages, _shape.IsDecodeOnly ? "decode-only" : decodes > 0 ? "mixed" : "prefill-only", start, dt,
+                trace.Stage(new StageSummary(Stages, StageKinds.Of(_shape).Name(), start, dt,
                     (int)_shape.Tokens, _running.Count, decodes, prefills, prefillTokens, _kvUsed, _cost.TotalEnergyJ));
             }
-            onStage?.Invoke(new StageRecord(Stages, _shape.IsDecodeOnly ? "decode-only" : decodes > 0 ? "mixed" : "prefill-only",
+            onStage?.Invoke(new StageRecord(Stages, StageKinds.Of(_shape).Name(),
                 start, dt, (int)_shape.Tokens, _running.Count, decodes, prefills, prefillTokens, _cost.TotalEnergyJ,
                 _cost.BusyS[StageCost.Host], _cost.BusyS[StageCost.Pim], _cost.BusyS[StageCost.Link]));
             Advance(dt);

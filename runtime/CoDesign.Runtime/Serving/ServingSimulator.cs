@@ -29,7 +29,7 @@ public static class ServingSimulator
         int requestedBatch = o.Batch ?? o.MaxBatch;
         int replicaBatch = Math.Max(1, (requestedBatch + dp - 1) / dp);
         long kvCapacity = ProgramMemory.KvCapacityTokens(program);
-        if (kvCapacity < 1) throw new InputException($"no room for any KV cache on '{program.Hardware.Name}' once the weights are placed; use more --devices");
+        if (kvCapacity < 1) throw new InputException($"no room for any KV cache on '{program.Hardware.Name}' once the weights are placed; use more {Setting.Ref("devices")}");
 
         int totalRequests = o.Requests ?? (o.TraceCsv is not null ? int.MaxValue : Math.Max(requestedBatch * SteadyStateBatches, 64));
         var rng = Workload.Rng(o.Seed, 1);
@@ -41,7 +41,7 @@ public static class ServingSimulator
         foreach (var r in requests) r.ReservedKvTokens = ProgramMemory.KvTokensHeld(program, r.InputLen + r.OutputLen);
         int maxSeq = requests.Max(r => r.ReservedKvTokens);
         if (maxSeq > kvCapacity)
-            throw new InputException($"a request of {maxSeq} tokens needs more KV cache than the {kvCapacity} tokens a device holds; use more --devices or shorter lengths");
+            throw new InputException($"a request of {maxSeq} tokens needs more KV cache than the {kvCapacity} tokens a device holds; use more {Setting.Ref("devices")} or shorter lengths");
         int fitBatch = (int)Math.Min(int.MaxValue, kvCapacity / Math.Max(1, (long)Math.Ceiling(requests.Average(r => r.ReservedKvTokens))));
         int? reducedTo = null;
         if (fitBatch < replicaBatch)
@@ -93,16 +93,16 @@ public static class ServingSimulator
 
     static void Validate(WorkloadOptions o)
     {
-        if (o.Batch is not null && o.Qps is not null) throw new InputException("give either --batch (closed loop) or --qps (open loop), not both");
-        if (o.Batch is < 1) throw new InputException($"--batch must be at least 1, got {o.Batch}");
-        if (o.Qps is { } q && !(q > 0 && double.IsFinite(q))) throw new InputException($"--qps must be positive, got {q}");
-        if (o.MaxBatch < 1) throw new InputException($"--max-batch must be at least 1, got {o.MaxBatch}");
-        if (o.Requests is < 1) throw new InputException($"--requests must be at least 1, got {o.Requests}");
-        if (o.InputLen < 1) throw new InputException($"--input-len must be at least 1, got {o.InputLen}");
-        if (o.OutputLen < 1) throw new InputException($"--output-len must be at least 1, got {o.OutputLen}");
-        if (!(o.LengthStd >= 0) || !double.IsFinite(o.LengthStd)) throw new InputException($"--length-std must be a non-negative fraction, got {o.LengthStd}");
-        if (o.MaxBatchedTokens < 1) throw new InputException($"--max-batched-tokens must be at least 1, got {o.MaxBatchedTokens}");
-        if (o.ChunkSize < 1) throw new InputException($"--chunk-size must be at least 1, got {o.ChunkSize}");
+        if (o.Batch is not null && o.Qps is not null) throw new InputException($"give either {Setting.Ref("batch")} (closed loop) or {Setting.Ref("qps")} (open loop), not both");
+        if (o.Batch is < 1) throw new InputException($"{Setting.Ref("batch")} must be at least 1, got {o.Batch}");
+        if (o.Qps is { } q && !(q > 0 && double.IsFinite(q))) throw new InputException($"{Setting.Ref("qps")} must be positive, got {q}");
+        if (o.MaxBatch < 1) throw new InputException($"{Setting.Ref("max_batch")} must be at least 1, got {o.MaxBatch}");
+        if (o.Requests is < 1) throw new InputException($"{Setting.Ref("requests")} must be at least 1, got {o.Requests}");
+        if (o.InputLen < 1) throw new InputException($"{Setting.Ref("input_len")} must be at least 1, got {o.InputLen}");
+        if (o.OutputLen < 1) throw new InputException($"{Setting.Ref("output_len")} must be at least 1, got {o.OutputLen}");
+        if (!(o.LengthStd >= 0) || !double.IsFinite(o.LengthStd)) throw new InputException($"{Setting.Ref("length_std")} must be a non-negative fraction, got {o.LengthStd}");
+        if (o.MaxBatchedTokens < 1) throw new InputException($"{Setting.Ref("max_batched_tokens")} must be at least 1, got {o.MaxBatchedTokens}");
+        if (o.ChunkSize < 1) throw new InputException($"{Setting.Ref("chunk_size")} must be at least 1, got {o.ChunkSize}");
         WorkloadLimits.Check(o);   // upper bounds: docs/input-limits.md
     }
 }

@@ -2,6 +2,7 @@ using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Validation;
 using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Tests.Backends;
 
@@ -13,7 +14,7 @@ public class ValidatorTests
         var w = TestModels.TinyMoe;
         var v = Validator.Run(w, TestModels.Requests(w.Vocab, newTokens: 3), () => new CpuBackend(), () => new CpuBackend(), TestModels.Options());
         Assert.That(v.Pass, Is.True);
-        Assert.That(v.Ops.Select(o => o.Op).Distinct(), Is.EquivalentTo(new[] { OpKind.RmsNorm, OpKind.QkvProj, OpKind.Rope, OpKind.Attention, OpKind.OutProj, OpKind.Router, OpKind.ExpertFfn, OpKind.LmHead }));
+        Assert.That(v.Ops.Select(o => o.Op).Distinct(), Is.EquivalentTo(new[] { OpKind.Norm, OpKind.QkvProjection, OpKind.Rope, OpKind.Attention, OpKind.OutputProjection, OpKind.Router, OpKind.Expert, OpKind.LmHead }));
         Assert.That(v.Ops.All(o => o.MaxRelError > 0), Is.True, "float32 differs from float64 somewhere in every operator");
         Assert.That(v.Tokens.All(t => t.Verdict == "match"), Is.True);
     }
@@ -41,7 +42,7 @@ public class ValidatorTests
         var w = TestModels.TinyDense;
         var v = Validator.Run(w, TestModels.Requests(w.Vocab, newTokens: 2), () => new Bf16OutputsBackend(), () => new CpuBackend(), TestModels.Options());
         Assert.That(v.Pass, Is.False);
-        Assert.That(v.Ops.Where(o => !o.Pass).Select(o => (o.Side, o.Op)), Is.EquivalentTo(new[] { ("xpu", OpKind.QkvProj), ("xpu", OpKind.OutProj), ("xpu", OpKind.LmHead) }));
+        Assert.That(v.Ops.Where(o => !o.Pass).Select(o => (o.Side, o.Op)), Is.EquivalentTo(new[] { ("xpu", OpKind.QkvProjection), ("xpu", OpKind.OutputProjection), ("xpu", OpKind.LmHead) }));
     }
 
     /// <summary>
@@ -90,7 +91,7 @@ public class ValidatorTests
         // fp32 operands and sums, K = 256: 8·(2 + 1 + 16)·2^-24
         Assert.That(Tolerances.Bound(Precision.Float32, new Reduction(256)), Is.EqualTo(8 * 19 * Math.Pow(2, -24)).Within(1e-20));
         // fp16 operands, fp32 sums (the Logic-PIM GEMM), hidden 256: 8·(2·2^-11 + 17·2^-24)
-        Assert.That(Tolerances.For(OpKind.QkvProj, TestModels.TinyMoe.Config, 1, Precision.Of(TensorDType.F16, TensorDType.F32)),
+        Assert.That(Tolerances.For(OpKind.QkvProjection, TestModels.TinyMoe.Config, 1, Precision.Of(TensorDType.F16, TensorDType.F32)),
             Is.EqualTo(8 * (2 * Math.Pow(2, -11) + 17 * Math.Pow(2, -24))).Within(1e-15));
     }
 }

@@ -54,7 +54,8 @@ public class DecisionIdentityTests
                 {
                     var op = program.LayerKinds.Single(k => k.Layers.Contains((uint)l)).Ops.FirstOrDefault(o => o.Name == name);
                     if (op is null) continue;
-                    bool engineOnPim = stage.Placement.OnPim(l, DuplexPlan.Placed(op)!.Value);
+                    var (kind, phase) = StagePlacement.Placed[DuplexPlan.Placed(op)!.Value];
+                    bool engineOnPim = stage.Placement.OnPim(l, kind, phase);
                     Assert.That(engineOnPim, Is.EqualTo(analytic.ProcessorOf(l, name) == pim), $"layer {l} {name}, stage of {stage.Shape.Tokens} tokens");
                     sides.Add(engineOnPim);
                     compared++;

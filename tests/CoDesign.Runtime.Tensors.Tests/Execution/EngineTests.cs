@@ -6,6 +6,7 @@ using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Schema.Hardware;
 using CoProcessing = CoDesign.Schema.V1.CoProcessing;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Tests.Execution;
 
@@ -33,7 +34,7 @@ public class EngineTests
         Assert.That(r.PeakKvBytes, Is.EqualTo(ev.Max(e => e.BytesInUse)));
         Assert.That(r.PeakKvBytes, Is.LessThan(ev.Where(e => e.Allocated).Sum(e => e.Bytes)), "never all three caches at once");
         Assert.That(r.KvBytesAtEnd, Is.Zero);
-        Assert.That(r.Stages.Select(s => s.Kind), Does.Contain("mixed").And.Contain("decode"));
+        Assert.That(r.Stages.Select(s => s.Kind), Does.Contain("mixed").And.Contain("decode-only"));
         Assert.That(r.Requests.Select(q => q.Generated.Length), Is.EqualTo(reqs.Select(q => q.MaxNewTokens)));
     }
 
@@ -65,7 +66,7 @@ public class EngineTests
         // Both modes really used both sides: co-processing split experts in mixed stages; plain Duplex kept them on the xPU there.
         Assert.That(on.Stages.Where(s => s.Kind == "mixed").Sum(s => s.ExpertRunsOnPim), Is.GreaterThan(0));
         Assert.That(off.Stages.Where(s => s.Kind == "mixed").Sum(s => s.ExpertRunsOnPim), Is.Zero);
-        Assert.That(off.Stages.Where(s => s.Kind == "decode").Sum(s => s.ExpertRunsOnXpu), Is.Zero);
+        Assert.That(off.Stages.Where(s => s.Kind == "decode-only").Sum(s => s.ExpertRunsOnXpu), Is.Zero);
         Assert.That(on.OpTimes.Any(o => o.Side == "pim" && o.Op == OpKind.Attention), Is.True);
     }
 

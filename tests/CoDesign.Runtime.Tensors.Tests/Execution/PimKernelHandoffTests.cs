@@ -7,7 +7,6 @@ using CoDesign.Runtime.Tensors.Validation;
 using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
-using OpKind = CoDesign.Runtime.Tensors.Backends.OpKind;
 
 namespace CoDesign.Runtime.Tensors.Tests.Execution;
 
@@ -35,7 +34,7 @@ public class PimKernelHandoffTests
         public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) => _cpu.Route(x, rows, router, topK, normalizeTopK);
         public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w)
         {
-            if (kind == OpKind.ExpertFfn) lock (Experts) Experts.Add(w.Expert);
+            if (kind == OpKind.Expert) lock (Experts) Experts.Add(w.Expert);
             return _cpu.GatedFfn(kind, x, rows, w);
         }
         public void Dispose() => _cpu.Dispose();

@@ -6,7 +6,6 @@ using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
-using OpKind = CoDesign.Runtime.Tensors.Backends.OpKind;
 
 namespace CoDesign.Runtime.Tensors.Tests.Execution;
 
@@ -36,27 +35,28 @@ public class PlacementTests
         var program = Compile(HardwarePresets.Duplex(), PlacementPolicy.MinTime);
         var plan = DuplexPlan.FromProgram(program);
         int layers = TestModels.TinyMoe.Layers.Length;
-        var ops = new (string Name, PlacedOp Op)[]
+        var ops = new (string Name, OpKind Kind, OpPhase Phase)[]
         {
-            ("qkv_projection", PlacedOp.QkvProj), ("attention.score.decode", PlacedOp.DecodeAttention),
-            ("attention.score.prefill", PlacedOp.PrefillAttention), ("output_projection", PlacedOp.OutProj), ("lm_head", PlacedOp.LmHead),
+            ("qkv_projection", OpKind.QkvProjection, OpPhase.All), ("attention.score.decode", OpKind.Attention, OpPhase.Decode),
+            ("attention.score.prefill", OpKind.Attention, OpPhase.Prefill), ("output_projection", OpKind.OutputProjection, OpPhase.All),
+            ("lm_head", OpKind.LmHead, OpPhase.All),
         };
         var shapes = new[] { StageShape.Of(4, 16), StageShape.Of(64, 16), StageShape.Of(3, 16, 1, 8), StageShape.Of(0, 0, 2, 40) };
         foreach (var shape in shapes)
         {
             var place = plan.Place(shape, layers);
             var analysis = StageAnalyzer.Analyze(program, shape);
-            foreach (var (name, op) in ops)
+            foreach (var (name, kind, phase) in ops)
                 if (analysis.Ops.FirstOrDefault(r => r.Op == name) is { } row)
-                    Assert.That(place.OnPim(0, op), Is.EqualTo(row.Processor == "logic_pim"),
+                    Assert.That(place.OnPim(0, kind, phase), Is.EqualTo(row.Processor == "logic_pim"),
                         $"{name} with {shape.Tokens} tokens ({shape.DecodeRequests} decodes): the compiler says {row.Processor} ({row.Reason})");
         }
         // Op/B of a projection is about the stage's tokens: below the crossover (32 on duplex) on PIM, above it on the xPU.
-        Assert.That(plan.Place(StageShape.Of(4, 16), layers).OnPim(0, PlacedOp.QkvProj), Is.True);
-        Assert.That(plan.Place(StageShape.Of(64, 16), layers).OnPim(0, PlacedOp.QkvProj), Is.False);
+        Assert.That(plan.Place(StageShape.Of(4, 16), layers).OnPim(0, OpKind.QkvProjection), Is.True);
+        Assert.That(plan.Place(StageShape.Of(64, 16), layers).OnPim(0, OpKind.QkvProjection), Is.False);
         // Paper: the §3 rule whatever the shape.
         var paper = DuplexPlan.FromProgram(Compile(HardwarePresets.Duplex(), PlacementPolicy.Paper)).Place(StageShape.Of(4, 16), layers);
-        Assert.That((paper.OnPim(0, PlacedOp.QkvProj), paper.OnPim(0, PlacedOp.DecodeAttention), paper.LmHeadOnPim), Is.EqualTo((false, true, false)));
+        Assert.That((paper.OnPim(0, OpKind.QkvProjection), paper.OnPim(0, OpKind.Attention, OpPhase.Decode), paper.LmHeadOnPim), Is.EqualTo((false, true, false)));
     }
 
     [Test]
@@ -92,16 +92,16 @@ public class PlacementTests
 
         // Min-time on duplex: these stages (at most 8 tokens) are all below the crossover (Op/B 32), so the
         // projections and the LM head go to PIM with the attention and the experts.
-        foreach (var op in new[] { OpKind.QkvProj, OpKind.OutProj, OpKind.LmHead, OpKind.Attention, OpKind.ExpertFfn })
+        foreach (var op in new[] { OpKind.QkvProjection, OpKind.OutputProjection, OpKind.LmHead, OpKind.Attention, OpKind.Expert })
             Assert.That((Ran(minTime, "pim", op), Ran(minTime, "xpu", op)), Is.EqualTo((true, false)), $"min-time {op}");
         Assert.That(minTime.Stages.Where(s => s.Kind == "mixed").SelectMany(s => s.OnPim), Does.Contain("attention.prefill"));
 
         // Paper (§3): projections and LM head on the xPU, decode attention on PIM, experts on PIM only when decode-only.
-        foreach (var op in new[] { OpKind.QkvProj, OpKind.OutProj, OpKind.LmHead })
+        foreach (var op in new[] { OpKind.QkvProjection, OpKind.OutputProjection, OpKind.LmHead })
             Assert.That((Ran(paper, "pim", op), Ran(paper, "xpu", op)), Is.EqualTo((false, true)), $"paper {op}");
-        Assert.That(paper.Stages.Where(s => s.Kind == "decode").Select(s => s.DecodeAttentionOnPim), Is.All.GreaterThan(0));
+        Assert.That(paper.Stages.Where(s => s.Kind == "decode-only").Select(s => s.DecodeAttentionOnPim), Is.All.GreaterThan(0));
         Assert.That(paper.Stages.Where(s => s.Kind == "mixed").Sum(s => s.ExpertRunsOnPim), Is.Zero);
-        Assert.That(paper.Stages.Where(s => s.Kind == "decode").Sum(s => s.ExpertRunsOnXpu), Is.Zero);
+        Assert.That(paper.Stages.Where(s => s.Kind == "decode-only").Sum(s => s.ExpertRunsOnXpu), Is.Zero);
 
         // A Logic-PIM too slow for anything: min-time keeps every operator, decode attention included, on the xPU.
         Assert.That(slow.OpTimes.Where(o => o.Side == "pim"), Is.Empty);

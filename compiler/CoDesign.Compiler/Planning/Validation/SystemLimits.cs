@@ -15,6 +15,6 @@ public static class SystemLimits
     public static void Check(SystemOptions o)
     {
         // Below 1 is left to SystemPlanner, which says so in its own words.
-        if (o.Devices > Devices.Max) throw new InputException($"--devices {o.Devices} is not allowed (expected {Devices.Text})");
+        if (o.Devices > Devices.Max) throw new InputException($"{Setting.Ref("devices")} {o.Devices} is not allowed (expected {Devices.Text})");
     }
 }

@@ -15,12 +15,13 @@ public static class BenchHandler
         var program = compile();
         double compileS = sw.Elapsed.TotalSeconds;
         var options = new WorkloadOptions { Batch = batch, Requests = requests, InputLen = inputLen, OutputLen = outputLen };
-        var warm = ServingSimulator.Run(program, options);   // JIT and caches, not timed
+        var warm = ServingSimulator.Run(program, options, ct: ctx.Cancellation);   // JIT and caches, not timed
         var times = new List<double>();
         for (int i = 0; i < repeat; i++)
         {
+            ctx.Cancellation.ThrowIfCancellationRequested();
             sw.Restart();
-            var r = ServingSimulator.Run(program, options);
+            var r = ServingSimulator.Run(program, options, ct: ctx.Cancellation);
             times.Add(sw.Elapsed.TotalSeconds);
             if (r.ThroughputTokensPerS != warm.ThroughputTokensPerS) throw new InvalidOperationException("simulation is not deterministic");
         }

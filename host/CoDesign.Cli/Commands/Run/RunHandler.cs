@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CoDesign.Reports;
 using CoDesign.Schema;
+using CoDesign.Schema.Ops;
 using CoDesign.Runtime.Rtl;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;

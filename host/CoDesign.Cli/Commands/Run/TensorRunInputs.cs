@@ -142,7 +142,6 @@ public sealed class TensorRunInputs
 
     public static Func<IBackend> Factory(string name)
     {
-        BackendRegistry.Require(name);   // fail on an unknown name before any work starts
-        return () => BackendRegistry.Create(name);
+        return Backends.BackendTable.Tensor(name);   // fails on an unknown name before any work starts
     }
 }

@@ -32,10 +32,15 @@ public static class SimulateCommand
         var traceStages = new Option<int>("--trace-stages") { Description = "Stages from the start with the operator timeline in --trace", DefaultValueFactory = _ => 16 };
         var traceEvery = new Option<int>("--trace-every") { Description = "After those, the operator timeline of every Nth stage (0: none)", DefaultValueFactory = _ => 100 };
         var allowLong = new Option<bool>("--allow-long-run") { Description = "Run even when the estimated stage count exceeds the work limit (docs/input-limits.md); Ctrl-C stops it" };
+        var backend = new Option<string>("--backend", "-b")
+        {
+            Description = $"Backend that costs each stage, from the one table of backends ({Backends.BackendTable.Analytic}: the machine model)",
+            DefaultValueFactory = _ => Backends.BackendTable.Analytic,
+        };
         var format = CommonOptions.Format();
         var cmd = new Command("simulate", "Serve a workload on a system stage by stage: throughput, TTFT/TBT/E2E percentiles, energy per token");
         sys.AddTo(cmd);
-        foreach (var opt in new Option[] { batch, qps, maxBatch, requests, inputLen, outputLen, lengthStd, workload, routing, scheduler, maxTokens, chunk, seed, stagesCsv, trace, traceStages, traceEvery, allowLong, format })
+        foreach (var opt in new Option[] { batch, qps, maxBatch, requests, inputLen, outputLen, lengthStd, workload, routing, scheduler, maxTokens, chunk, seed, stagesCsv, trace, traceStages, traceEvery, allowLong, backend, format })
             cmd.Options.Add(opt);
         cmd.SetAction(p =>
         {
@@ -56,6 +61,7 @@ public static class SimulateCommand
                 Seed = p.GetValue(seed),
                 AllowLongRun = p.GetValue(allowLong),
             };
+            Backends.BackendTable.RequireCosting(p.GetValue(backend)!);
             if (p.GetValue(traceStages) is < 1 or > MaxTraceStages) throw new InputException($"--trace-stages must be in [1, {MaxTraceStages}], got {p.GetValue(traceStages)}");
             if (p.GetValue(traceEvery) < 0) throw new InputException("--trace-every must not be negative");
             return SimulateHandler.Run(sys.Program(p), options, p.GetValue(stagesCsv), p.GetValue(trace), p.GetValue(traceStages), p.GetValue(format), ctx, p.GetValue(traceEvery));

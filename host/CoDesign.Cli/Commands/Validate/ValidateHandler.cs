@@ -4,6 +4,8 @@ using CoDesign.Reports;
 using CoDesign.Schema;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Validation;
+using CoDesign.Schema.V1;
+using CoDesign.Schema.Ops;
 
 namespace CoDesign.Cli.Commands.Validate;
 

@@ -26,15 +26,15 @@ public static class WorkloadLimits
     public static void Check(WorkloadOptions o)
     {
         const string where = "workload";
-        if (o.Batch is { } b) Batch.Check(b, "--batch", where);
-        if (o.Qps is { } q) Qps.Check(q, "--qps", where);
-        Batch.Check(o.MaxBatch, "--max-batch", where);
-        if (o.Requests is { } r) Requests.Check(r, "--requests", where);
-        Tokens.Check(o.InputLen, "--input-len", where);
-        Tokens.Check(o.OutputLen, "--output-len", where);
-        LengthStd.Check(o.LengthStd, "--length-std", where);
-        Tokens.Check(o.MaxBatchedTokens, "--max-batched-tokens", where);
-        Tokens.Check(o.ChunkSize, "--chunk-size", where);
+        if (o.Batch is { } b) Batch.Check(b, Setting.Ref("batch"), where);
+        if (o.Qps is { } q) Qps.Check(q, Setting.Ref("qps"), where);
+        Batch.Check(o.MaxBatch, Setting.Ref("max_batch"), where);
+        if (o.Requests is { } r) Requests.Check(r, Setting.Ref("requests"), where);
+        Tokens.Check(o.InputLen, Setting.Ref("input_len"), where);
+        Tokens.Check(o.OutputLen, Setting.Ref("output_len"), where);
+        LengthStd.Check(o.LengthStd, Setting.Ref("length_std"), where);
+        Tokens.Check(o.MaxBatchedTokens, Setting.Ref("max_batched_tokens"), where);
+        Tokens.Check(o.ChunkSize, Setting.Ref("chunk_size"), where);
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public static class WorkloadLimits
         foreach (var r in requests) { decodeSteps += r.OutputLen; prefillChunks += Math.Ceiling((double)r.InputLen / budget); }
         double stages = decodeSteps / Math.Max(1, batch) + prefillChunks;
         if (stages > MaxStages)
-            throw new InputException($"this run needs about {stages:0.##e+0} stages, more than the {MaxStages:0e+0} allowed without --allow-long-run " +
-                "(fewer --requests, shorter lengths or a larger batch make it smaller)");
+            throw new InputException($"this run needs about {stages:0.##e+0} stages, more than the {MaxStages:0e+0} allowed without {Setting.Ref("allow_long_run")} " +
+                $"(fewer {Setting.Ref("requests")}, shorter lengths or a larger batch make it smaller)");
     }
 }

@@ -9,7 +9,7 @@ public static class OpGroups
 
     public static int Index(OpKind k) => k switch
     {
-        OpKind.AttentionScore or OpKind.AttentionSoftmax or OpKind.AttentionContext => 0,
+        OpKind.AttentionScore or OpKind.AttentionSoftmax or OpKind.AttentionContext or OpKind.Attention => 0,
         OpKind.QkvProjection or OpKind.OutputProjection => 1,
         OpKind.Expert or OpKind.SharedExpert or OpKind.Router => 2,
         OpKind.Ffn => 3,

@@ -3,7 +3,7 @@ using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
 
-namespace CoDesign.Compiler.Tests.Hardware;
+namespace CoDesign.Schema.Tests.Hardware;
 
 public class HardwarePresetsTests
 {

@@ -1,7 +1,7 @@
 using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 
-namespace CoDesign.Compiler.Tests.Hardware;
+namespace CoDesign.Schema.Tests.Hardware;
 
 public class HardwareFileTests
 {

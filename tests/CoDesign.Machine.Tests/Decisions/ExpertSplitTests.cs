@@ -1,6 +1,6 @@
 using CoDesign.Machine.Decisions;
 
-namespace CoDesign.Runtime.Tests.Backends;
+namespace CoDesign.Machine.Tests.Decisions;
 
 public class ExpertSplitTests
 {

@@ -2,7 +2,7 @@ using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 using Google.Protobuf.Reflection;
 
-namespace CoDesign.Compiler.Tests.Hardware;
+namespace CoDesign.Schema.Tests.Hardware;
 
 /// <summary>Hardware files people edit: readable JSON that round-trips, removed fields named, every field documented.</summary>
 public class ReadableHardwareJsonTests

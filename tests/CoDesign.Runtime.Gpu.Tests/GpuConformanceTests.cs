@@ -1,14 +1,14 @@
 using CoDesign.Runtime.Gpu;
 using CoDesign.Runtime.Tensors.Backends;
 
-namespace CoDesign.Runtime.Tensors.Tests.Backends;
+namespace CoDesign.Runtime.Gpu.Tests;
 
 /// <summary>The ILGPU kernels through the shared suite: on CI this is ILGPU's CPU accelerator, on a GPU machine CUDA.</summary>
 public sealed class GpuConformanceTests : BackendConformanceTests
 {
     protected override IBackend CreateBackend()
     {
-        var b = BackendRegistry.Create("gpu");
+        var b = CoDesign.Cli.Backends.BackendTable.Tensor("gpu")();
         Assert.That(b, Is.InstanceOf<IlgpuBackend>(), "the registry's gpu entry resolves to the ILGPU backend");
         TestContext.Progress.WriteLine($"gpu backend on {b.Device}");
         return b;

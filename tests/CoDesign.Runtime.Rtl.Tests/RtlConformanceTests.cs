@@ -9,8 +9,9 @@ using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Validation;
 using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema.Hardware;
+using CoDesign.Schema.V1;
 
-namespace CoDesign.Runtime.Tensors.Tests.Backends;
+namespace CoDesign.Runtime.Rtl.Tests;
 
 /// <summary>
 /// The Verilated Logic-PIM module through the shared suite (tolerances from FP16 operands), running the
@@ -28,7 +29,7 @@ public sealed class RtlConformanceTests : BackendConformanceTests
     protected override IBackend CreateBackend()
     {
         Assume.That(ToolLocator.Find("verilator"), Is.Not.Null, "verilator is not installed (tools/setup.sh)");
-        var b = BackendRegistry.Create("rtl");
+        var b = CoDesign.Cli.Backends.BackendTable.Tensor("rtl")();
         Assert.That(b, Is.InstanceOf<RtlBackend>());
         foreach (var m in new[] { "tiny-moe", "tiny-dense" }) ((IPimKernelBackend)b).UsePimKernels(Kernels(m));
         return b;
@@ -43,11 +44,11 @@ public sealed class RtlKernelSourceTests
     public void WithoutKernels_PimOperatorsFailWithAClearMessage()
     {
         Assume.That(ToolLocator.Find("verilator"), Is.Not.Null, "verilator is not installed (tools/setup.sh)");
-        using var b = BackendRegistry.Create("rtl");
+        using var b = CoDesign.Cli.Backends.BackendTable.Tensor("rtl")();
         var w = TestModels.TinyMoe;
-        var e = Assert.Throws<Schema.InputException>(() => b.GatedFfn(OpKind.ExpertFfn, new double[w.Hidden], 1, w.Layers[0].Experts[0]));
+        var e = Assert.Throws<Schema.InputException>(() => b.GatedFfn(OpKind.Expert, new double[w.Hidden], 1, w.Layers[0].Experts[0]));
         Assert.That(e!.Message, Does.Contain("compiled Program"));
-        var p = Assert.Throws<Schema.InputException>(() => b.Linear(OpKind.QkvProj, new double[w.Hidden], 1, w.Layers[0].Q));
+        var p = Assert.Throws<Schema.InputException>(() => b.Linear(OpKind.QkvProjection, new double[w.Hidden], 1, w.Layers[0].Q));
         Assert.That(p!.Message, Does.Contain("compiled Program"));
     }
 }
@@ -68,16 +69,16 @@ public sealed class RtlSharedExpertTests
               "vocab_size": 1000, "intermediate_size": 96, "moe_intermediate_size": 32, "shared_expert_intermediate_size": 48,
               "num_experts": 8, "num_experts_per_tok": 2, "decoder_sparse_step": 1 }
             """, "qwen-tiny.json");
-        using var b = BackendRegistry.Create("rtl");
+        using var b = CoDesign.Cli.Backends.BackendTable.Tensor("rtl")();
         ((IPimKernelBackend)b).UsePimKernels(ProgramCompiler.Compile(config, HardwarePresets.Duplex(), new SystemOptions(1)).PimKernels);
         var rng = new SplitMix64(3);
         HostTensor T(string name, int rows, int cols) => new(name, TensorDType.F16, [rows, cols],
             Enumerable.Range(0, rows * cols).Select(_ => HalfBits.RoundTo((float)((rng.NextDouble() - 0.5) * 0.4), TensorDType.F16)).ToArray());
-        var shared = new FfnWeights(T("gate", 48, 64), T("up", 48, 64), T("down", 64, 48));   // no expert index: the shared expert
+        var shared = new FfnWeights(T("gate", 48, 64), T("up", 48, 64), T("down", 64, 48));   // the shared expert: its own operator kind
         var x = Enumerable.Range(0, 2 * 64).Select(_ => rng.NextDouble() - 0.5).ToArray();
         using var reference = new ReferenceBackend();
-        var stats = new OpErrorStats(OpKind.ExpertFfn);
-        stats.Add(reference.GatedFfn(OpKind.ExpertFfn, x, 2, shared), b.GatedFfn(OpKind.ExpertFfn, x, 2, shared));
-        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.ExpertFfn, config, 1, b.Precision)));
+        var stats = new OpErrorStats(OpKind.SharedExpert);
+        stats.Add(reference.GatedFfn(OpKind.SharedExpert, x, 2, shared), b.GatedFfn(OpKind.SharedExpert, x, 2, shared));
+        Assert.That(stats.MaxRel, Is.LessThanOrEqualTo(Tolerances.For(OpKind.SharedExpert, config, 1, b.Precision)));
     }
 }

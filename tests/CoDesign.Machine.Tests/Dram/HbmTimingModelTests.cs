@@ -2,7 +2,7 @@ using CoDesign.Machine;
 using CoDesign.Machine.Dram;
 using CoDesign.Schema.Hardware;
 
-namespace CoDesign.Runtime.Tests.Dram;
+namespace CoDesign.Machine.Tests.Dram;
 
 public class HbmTimingModelTests
 {

@@ -2,7 +2,7 @@ using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
 
-namespace CoDesign.Compiler.Tests.Hardware;
+namespace CoDesign.Schema.Tests.Hardware;
 
 /// <summary>Each impossible device is rejected with a message naming the field.</summary>
 public class HardwareValidatorTests

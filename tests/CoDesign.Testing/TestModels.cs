@@ -9,7 +9,7 @@ using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
 
-namespace CoDesign.Runtime.Tensors.Tests;
+namespace CoDesign.Testing;
 
 /// <summary>Shared tiny models (built once per test run: random generation is the slow part) and request sets.</summary>
 public static class TestModels
