@@ -57,7 +57,7 @@ public static class CodesignApp
         {
             int code = verb(ctx);
             var text = buffered.ToString();
-            FiniteCheck.Text(text, "stdout");
+            FiniteCheck.Marked(text, "stdout");
             stdout.Write(text);
             stdout.Flush();
             return code;

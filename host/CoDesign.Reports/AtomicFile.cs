@@ -34,7 +34,7 @@ public static class AtomicFile
 
     public static void WriteText(string path, string text)
     {
-        Guards.FiniteCheck.Text(text, $"file {Schema.Validation.InputText.Quote(path)}");   // before any byte is written
+        Guards.FiniteCheck.Marked(text, $"file {Schema.Validation.InputText.Quote(path)}");   // before any byte is written
         Write(path, System.Text.Encoding.UTF8.GetBytes(text));
     }
 }

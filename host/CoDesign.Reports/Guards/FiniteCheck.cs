@@ -7,9 +7,9 @@ namespace CoDesign.Reports.Guards;
 /// <summary>
 /// The output writers' guard: no verb prints NaN or Infinity. <see cref="Object"/> walks a value before it is
 /// serialised and names the first non-finite field by its JSON path; <see cref="Cell"/> (table cells) and
-/// <see cref="Text"/> (stdout, text files) find the marked tokens <see cref="Schema.Units"/> writes for a non-finite value.
+/// <see cref="Marked"/> (stdout, text files) find the marked tokens <see cref="Schema.Units"/> writes for a non-finite value.
 /// </summary>
-public static class FiniteCheck
+public static partial class FiniteCheck
 {
     const int MaxDepth = 32;
 
@@ -58,7 +58,7 @@ public static class FiniteCheck
     /// Finished text (stdout, a text file): a value <see cref="Schema.Units"/> formatted while non-finite is a bug; the
     /// exception names the line and quotes it. Only marked tokens count, so a user's text that spells "NaN" passes.
     /// </summary>
-    public static void Text(string text, string what)
+    public static void Marked(string text, string what)
     {
         int at = text.IndexOf(Schema.Units.NonFiniteMark);
         if (at < 0) return;
@@ -78,6 +78,24 @@ public static class FiniteCheck
 
     static double ValueAt(string s, int at) =>
         s.AsSpan(at).StartsWith(Schema.Units.NonFiniteMark + "NaN") ? double.NaN : s.AsSpan(at).StartsWith(Schema.Units.NonFiniteMark + "-") ? double.NegativeInfinity : double.PositiveInfinity;
+
+    /// <summary>
+    /// Text with no user strings in it: any NaN, Infinity or ∞ token (marked or not) is a bug; names the line.
+    /// Output that may echo user text uses <see cref="Marked"/> instead, since a user may name something "NaN".
+    /// </summary>
+    public static void Text(string text, string what)
+    {
+        var m = NonFiniteToken().Match(text);
+        if (!m.Success) return;
+        int line = 1 + text.AsSpan(0, m.Index).Count('\n');
+        int start = text.LastIndexOf('\n', Math.Max(0, m.Index - 1)) + 1;
+        int end = text.IndexOf('\n', m.Index);
+        var content = text[start..(end < 0 ? text.Length : end)].Trim();
+        throw new NonFiniteOutputException($"{what} line {line} ({Schema.Validation.InputText.Quote(Unmark(content))})", m.Value.Contains('N') ? double.NaN : double.PositiveInfinity);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![A-Za-z0-9_])(NaN|[-+]?Infinity|[-+]?∞)(?![A-Za-z0-9_])")]
+    private static partial System.Text.RegularExpressions.Regex NonFiniteToken();
 
     static string Unmark(string s) => s.Replace(Schema.Units.NonFiniteMark.ToString(), "", StringComparison.Ordinal);
 }

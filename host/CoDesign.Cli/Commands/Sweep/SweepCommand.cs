@@ -25,8 +25,13 @@ public static class SweepCommand
         var cmd = new Command("sweep", "Run a design-space sweep in parallel; resumable (rerun to continue) and shardable");
         cmd.Arguments.Add(file);
         foreach (var o in new Option[] { axis, baseline, set, zip, study, output, shard, jobs, list, allowLong, format }) cmd.Options.Add(o);
-        cmd.SetAction((p, ct) => Task.FromResult(SweepHandler.Run(new SweepHandler.Args(p.GetValue(file), p.GetValue(axis) ?? [], p.GetValue(baseline) ?? [], p.GetValue(set) ?? [],
-            p.GetValue(zip), p.GetValue(study), p.GetValue(output), p.GetValue(shard), p.GetValue(jobs), p.GetValue(list), p.GetValue(format), p.GetValue(allowLong)), ctx, ct)));
+        cmd.SetAction((p, ct) =>
+        {
+            // Ctrl-C reaches the CLI as ctx.Cancellation (Program.cs); the parser's own token is honoured too.
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct, ctx.Cancellation);
+            return Task.FromResult(SweepHandler.Run(new SweepHandler.Args(p.GetValue(file), p.GetValue(axis) ?? [], p.GetValue(baseline) ?? [], p.GetValue(set) ?? [],
+                p.GetValue(zip), p.GetValue(study), p.GetValue(output), p.GetValue(shard), p.GetValue(jobs), p.GetValue(list), p.GetValue(format), p.GetValue(allowLong)), ctx, cancel.Token));
+        });
         cmd.Subcommands.Add(MergeCommand(ctx));
         return cmd;
     }
