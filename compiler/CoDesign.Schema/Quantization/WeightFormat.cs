@@ -69,6 +69,6 @@ public sealed record WeightFormat(DataType Type, uint GroupSize, DataType Unquan
         if (m.NumSharedExperts > 0) dims.Add(("shared_expert_intermediate_size", m.SharedExpertIntermediateSize));
         foreach (var (what, k) in dims)
             if (k > 0 && k % GroupSize != 0)
-                throw new InputException($"--group-size {GroupSize} does not divide K = {k} ({what}) of model '{m.Name}'");
+                throw new InputException($"{Setting.Ref("group_size")} {GroupSize} does not divide K = {k} ({what}) of model '{m.Name}'");
     }
 }

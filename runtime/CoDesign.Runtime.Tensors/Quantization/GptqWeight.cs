@@ -58,7 +58,7 @@ public sealed class GptqWeight
     {
         int perWord = 32 / bits, maxQ = (1 << bits) - 1;
         if (groupSize < 1 || inFeatures % groupSize != 0)
-            throw new InputException($"--group-size {groupSize} does not divide in_features {inFeatures}");
+            throw new InputException($"{Setting.Ref("group_size")} {groupSize} does not divide in_features {inFeatures}");
         int groups = inFeatures / groupSize;
         var qweight = new int[inFeatures / perWord * outFeatures];
         var qzeros = new int[groups * outFeatures / perWord];

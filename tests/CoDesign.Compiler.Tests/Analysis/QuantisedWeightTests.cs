@@ -55,7 +55,7 @@ public class QuantisedWeightTests
     {
         var m = WeightQuantisation.WithGroupSize(ModelLoader.WithTypes(ModelLoader.Resolve("mixtral-8x7b"), "int4", null, null), 96);
         Assert.That(() => ProgramCompiler.Compile(m, HardwarePresets.Duplex(), new SystemOptions(4)),
-            Throws.TypeOf<InputException>().With.Message.Contains("--group-size 96 does not divide K = 4096 (hidden_size)"));
+            Throws.TypeOf<InputException>().With.Message.Contains("group_size 96 does not divide K = 4096 (hidden_size)"));
     }
 
     [Test]
