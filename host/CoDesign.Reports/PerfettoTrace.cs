@@ -47,7 +47,10 @@ public static class PerfettoTrace
         foreach (var c in counterTracks)
             descriptors.Add(Descriptor(new TrackDescriptor
             {
-                Uuid = counterUuid[c], ParentUuid = ProcessUuid(c.Device), Name = c.Name, Counter = new CounterDescriptor(),
+                Uuid = counterUuid[c],
+                ParentUuid = ProcessUuid(c.Device),
+                Name = c.Name,
+                Counter = new CounterDescriptor(),
             }));
         if (descriptors.Count > 0) descriptors[0].SequenceFlags = IncrementalStateCleared;
 
@@ -58,7 +61,9 @@ public static class PerfettoTrace
         foreach (var c in counterList)
             timed.Add((Ns(c.TimeS), Event(Ns(c.TimeS), new TrackEvent
             {
-                Type = TrackEvent.Types.Type.Counter, TrackUuid = counterUuid[(c.Device, c.Name)], DoubleCounterValue = c.Value,
+                Type = TrackEvent.Types.Type.Counter,
+                TrackUuid = counterUuid[(c.Device, c.Name)],
+                DoubleCounterValue = c.Value,
             })));
 
         using var ms = new MemoryStream();

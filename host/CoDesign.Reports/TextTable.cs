@@ -1,5 +1,5 @@
-using Spectre.Console;
 using CoDesign.Reports.Guards;
+using Spectre.Console;
 using Spectre.Console.Rendering;
 
 namespace CoDesign.Reports;

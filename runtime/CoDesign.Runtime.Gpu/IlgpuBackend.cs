@@ -1,11 +1,11 @@
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Schema.V1;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
-using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Gpu;
 

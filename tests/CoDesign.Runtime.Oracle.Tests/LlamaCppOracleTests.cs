@@ -66,7 +66,11 @@ public class LlamaCppOracleTests
         var gguf = OracleComparison.Export(w, _dir);
         var off = new ModelWeights
         {
-            Config = w.Config, Embedding = w.Embedding, FinalNorm = w.FinalNorm, LmHead = w.LmHead, Origin = w.Origin,
+            Config = w.Config,
+            Embedding = w.Embedding,
+            FinalNorm = w.FinalNorm,
+            LmHead = w.LmHead,
+            Origin = w.Origin,
             Layers = [.. w.Layers.Select(L => new LayerWeights { InputNorm = L.InputNorm, Q = L.Q, K = L.K, V = L.V, O = L.O, PostNorm = L.PostNorm, Router = L.Router, Experts = L.Experts })],
         };
         Assert.That(OracleComparison.Compare(off, gguf, OracleComparison.Prompts(w.Vocab, 3)).Agrees, Is.False);

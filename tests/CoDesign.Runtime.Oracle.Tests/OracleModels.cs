@@ -31,8 +31,17 @@ public static class OracleModels
         int h = routed.Hidden, qd = routed.Heads * routed.HeadDim, kvd = routed.KvHeads * routed.HeadDim;
         var layers = routed.Layers.Select((L, i) => new LayerWeights
         {
-            InputNorm = L.InputNorm, Q = L.Q, K = L.K, V = L.V, O = L.O, PostNorm = L.PostNorm, Router = L.Router, Experts = L.Experts,
-            QBias = T(TensorNames.AttnBias(i, 'q'), [qd], 0.5), KBias = T(TensorNames.AttnBias(i, 'k'), [kvd], 0.5), VBias = T(TensorNames.AttnBias(i, 'v'), [kvd], 0.5),
+            InputNorm = L.InputNorm,
+            Q = L.Q,
+            K = L.K,
+            V = L.V,
+            O = L.O,
+            PostNorm = L.PostNorm,
+            Router = L.Router,
+            Experts = L.Experts,
+            QBias = T(TensorNames.AttnBias(i, 'q'), [qd], 0.5),
+            KBias = T(TensorNames.AttnBias(i, 'k'), [kvd], 0.5),
+            VBias = T(TensorNames.AttnBias(i, 'v'), [kvd], 0.5),
             SharedExpert = new FfnWeights(T(TensorNames.SharedExpert(i, "gate"), [shared, h], Math.Sqrt(3.0 / h)),
                 T(TensorNames.SharedExpert(i, "up"), [shared, h], Math.Sqrt(3.0 / h)), T(TensorNames.SharedExpert(i, "down"), [h, shared], Math.Sqrt(3.0 / shared))),
             SharedExpertGate = T(TensorNames.SharedExpertGate(i), [1, h], Math.Sqrt(3.0 / h)),
@@ -53,8 +62,16 @@ public static class OracleModels
             [.. Enumerable.Range(0, b.HeadDim).Select(_ => HalfBits.RoundTo((float)(1 + (2 * rng.NextDouble() - 1) * 0.1), TensorDType.BF16))]);
         var layers = b.Layers.Select((L, i) => new LayerWeights
         {
-            InputNorm = L.InputNorm, Q = L.Q, K = L.K, V = L.V, O = L.O, PostNorm = L.PostNorm, Router = L.Router, Experts = L.Experts,
-            QNorm = Gain(TensorNames.QNorm(i)), KNorm = Gain(TensorNames.KNorm(i)),
+            InputNorm = L.InputNorm,
+            Q = L.Q,
+            K = L.K,
+            V = L.V,
+            O = L.O,
+            PostNorm = L.PostNorm,
+            Router = L.Router,
+            Experts = L.Experts,
+            QNorm = Gain(TensorNames.QNorm(i)),
+            KNorm = Gain(TensorNames.KNorm(i)),
         }).ToArray();
         return new ModelWeights { Config = c, Embedding = b.Embedding, Layers = layers, FinalNorm = b.FinalNorm, LmHead = b.LmHead, Origin = "random, seeds 4 and 12" };
     }

@@ -4,8 +4,8 @@ using CoDesign.Runtime.Tensors.Numerics;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Validation;
 using CoDesign.Runtime.Tensors.Weights;
-using CoDesign.Schema.V1;
 using CoDesign.Schema.Ops;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Testing;
 

@@ -1,8 +1,8 @@
-using CoDesign.Compiler.Models;
 using CoDesign.Compiler.Emit;
+using CoDesign.Compiler.Models;
 using CoDesign.Compiler.Planning;
-using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Runtime.Tensors.Backends;
+using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Runtime.Tensors.Numerics;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;

@@ -101,8 +101,14 @@ public static class LowerToPim
         prog.Instructions.Add(Gemm(kp, n, (uint)wBase, 0, 0, 0, 0, Up(2 * kp, Align)));
         kernels.Kernels.Add(new PimKernel
         {
-            Name = name, LayerKind = layerKind, Op = op, Expert = -1, Space = 0, Scale = PimDim.Tokens,
-            Programs = { prog }, WeightBytes = end - wBase,
+            Name = name,
+            LayerKind = layerKind,
+            Op = op,
+            Expert = -1,
+            Space = 0,
+            Scale = PimDim.Tokens,
+            Programs = { prog },
+            WeightBytes = end - wBase,
         });
         wBase = end;
     }
@@ -112,8 +118,16 @@ public static class LowerToPim
 
     static PimInstruction Gemm(uint k, uint n, uint w, uint wStride, uint x, uint xStride, uint y, uint yStride) => new()
     {
-        Opcode = PimOpcode.Gemm, MDim = PimDim.Tokens, K = k, N = n,
-        WeightAddr = w, WeightAddrStride = wStride, InputAddr = x, InputAddrStride = xStride, OutputAddr = y, OutputAddrStride = yStride,
+        Opcode = PimOpcode.Gemm,
+        MDim = PimDim.Tokens,
+        K = k,
+        N = n,
+        WeightAddr = w,
+        WeightAddrStride = wStride,
+        InputAddr = x,
+        InputAddrStride = xStride,
+        OutputAddr = y,
+        OutputAddrStride = yStride,
     };
 
     /// <summary>
@@ -138,8 +152,14 @@ public static class LowerToPim
         second.Instructions.Add(Gemm(fp, h, (uint)down, 0, 0, as_, 0, ys));
         return new PimKernel
         {
-            Name = name, LayerKind = layerKind, Op = op, Expert = expert, Space = space, Scale = PimDim.Tokens,
-            Programs = { first, second }, WeightBytes = end - wBase,
+            Name = name,
+            LayerKind = layerKind,
+            Op = op,
+            Expert = expert,
+            Space = space,
+            Scale = PimDim.Tokens,
+            Programs = { first, second },
+            WeightBytes = end - wBase,
         };
     }
 
@@ -156,23 +176,45 @@ public static class LowerToPim
         var prog = new PimProgram();
         prog.Instructions.Add(new PimInstruction
         {
-            Opcode = PimOpcode.Gemm, M = g, K = dp, NDim = PimDim.ContextPadded,
-            WeightAddr = 0, InputAddr = 0, OutputAddr = q0,
+            Opcode = PimOpcode.Gemm,
+            M = g,
+            K = dp,
+            NDim = PimDim.ContextPadded,
+            WeightAddr = 0,
+            InputAddr = 0,
+            OutputAddr = q0,
         });
         for (uint j = 0; j < g; j++)
             prog.Instructions.Add(new PimInstruction
             {
-                Opcode = PimOpcode.Softmax, M = 1, KDim = PimDim.Context,
-                InputAddr = q0, InputAddrStride = 4 * j, OutputAddr = q0, OutputAddrStride = 4 * g + 2 * j,
+                Opcode = PimOpcode.Softmax,
+                M = 1,
+                KDim = PimDim.Context,
+                InputAddr = q0,
+                InputAddrStride = 4 * j,
+                OutputAddr = q0,
+                OutputAddrStride = 4 * g + 2 * j,
             });
         prog.Instructions.Add(new PimInstruction
         {
-            Opcode = PimOpcode.Gemm, M = g, KDim = PimDim.ContextPadded, N = d,
-            WeightAddr = 0, WeightAddrStride = 2 * dp, InputAddr = q0, InputAddrStride = 4 * g, OutputAddr = q0, OutputAddrStride = 6 * g,
+            Opcode = PimOpcode.Gemm,
+            M = g,
+            KDim = PimDim.ContextPadded,
+            N = d,
+            WeightAddr = 0,
+            WeightAddrStride = 2 * dp,
+            InputAddr = q0,
+            InputAddrStride = 4 * g,
+            OutputAddr = q0,
+            OutputAddrStride = 6 * g,
         });
         return new PimKernel
         {
-            Name = $"{layerKind}.attention.decode", LayerKind = layerKind, Op = OpNames.ScoreDecode, Expert = -1, Scale = PimDim.ContextPadded,
+            Name = $"{layerKind}.attention.decode",
+            LayerKind = layerKind,
+            Op = OpNames.ScoreDecode,
+            Expert = -1,
+            Scale = PimDim.ContextPadded,
             Programs = { prog },
         };
     }

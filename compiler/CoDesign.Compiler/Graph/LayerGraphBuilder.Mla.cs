@@ -28,7 +28,11 @@ public sealed partial class LayerGraphBuilder
         yield return Norm(OpNames.NormAttention);
         yield return new OpTemplate
         {
-            Name = OpNames.QkvProjection, Kind = OpKind.QkvProjection, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Matrix = true,
+            Name = OpNames.QkvProjection,
+            Kind = OpKind.QkvProjection,
+            Phase = OpPhase.All,
+            EnergyGroup = EnergyGroup.Fc,
+            Matrix = true,
             Flops = Aff.Of((Tokens, 2 * (qWeights + kvDown))),
             WeightBytes = Aff.Of((One, (qWeights + kvDown) * _w)),
             ActivationBytes = Aff.Of((Tokens, (_h + _hq * (n + p) + 2 * rq) * _a)),
@@ -41,7 +45,11 @@ public sealed partial class LayerGraphBuilder
         yield return Matmul(OpNames.MlaAbsorbQueryDecode, OpKind.QkvProjection, OpPhase.Decode, DecodeTokens, _hq * n * r, _hq * (n + r));
         yield return new OpTemplate
         {
-            Name = OpNames.ScoreDecode, Kind = OpKind.AttentionScore, Phase = OpPhase.Decode, EnergyGroup = EnergyGroup.Attention, Matrix = true,
+            Name = OpNames.ScoreDecode,
+            Kind = OpKind.AttentionScore,
+            Phase = OpPhase.Decode,
+            EnergyGroup = EnergyGroup.Attention,
+            Matrix = true,
             Flops = Aff.Of((decodePairs, 2 * _hq * (r + p))),
             KvBytes = Aff.Of((decodeContext, (r + p) * _kv)),
             ActivationBytes = Aff.Of((DecodeTokens, _hq * (r + p) * _a)),
@@ -49,7 +57,11 @@ public sealed partial class LayerGraphBuilder
         yield return Softmax(OpNames.SoftmaxDecode, OpPhase.Decode, decodePairs);
         yield return new OpTemplate
         {
-            Name = OpNames.ContextDecode, Kind = OpKind.AttentionContext, Phase = OpPhase.Decode, EnergyGroup = EnergyGroup.Attention, Matrix = true,
+            Name = OpNames.ContextDecode,
+            Kind = OpKind.AttentionContext,
+            Phase = OpPhase.Decode,
+            EnergyGroup = EnergyGroup.Attention,
+            Matrix = true,
             Flops = Aff.Of((decodePairs, 2 * _hq * r)),
             KvBytes = Aff.Of((decodeContext, r * _kv)),
             ActivationBytes = Aff.Of((DecodeTokens, _hq * r * _a)),
@@ -59,7 +71,11 @@ public sealed partial class LayerGraphBuilder
         // Prefill: W_UK and W_UV (kv_b_proj) expand every visible latent to per-head K_nope and V.
         yield return new OpTemplate
         {
-            Name = OpNames.MlaUpProjectPrefill, Kind = OpKind.QkvProjection, Phase = OpPhase.Prefill, EnergyGroup = EnergyGroup.Fc, Matrix = true,
+            Name = OpNames.MlaUpProjectPrefill,
+            Kind = OpKind.QkvProjection,
+            Phase = OpPhase.Prefill,
+            EnergyGroup = EnergyGroup.Fc,
+            Matrix = true,
             Flops = Aff.Of((prefillContext, 2 * r * _hq * (n + v))),
             WeightBytes = Aff.Of((One, r * _hq * (n + v) * _w)),
             KvBytes = Aff.Of((prefillContext, r * _kv)),
@@ -67,7 +83,11 @@ public sealed partial class LayerGraphBuilder
         };
         yield return new OpTemplate
         {
-            Name = OpNames.ScorePrefill, Kind = OpKind.AttentionScore, Phase = OpPhase.Prefill, EnergyGroup = EnergyGroup.Attention, Matrix = true,
+            Name = OpNames.ScorePrefill,
+            Kind = OpKind.AttentionScore,
+            Phase = OpPhase.Prefill,
+            EnergyGroup = EnergyGroup.Attention,
+            Matrix = true,
             Flops = Aff.Of((prefillPairs, 2 * _hq * (n + p))),
             KvBytes = Aff.Of((prefillContext, p * _kv)),
             ActivationBytes = Aff.Of((PrefillTokens, _hq * (n + p) * _a), (prefillContext, _hq * n * _a)),
@@ -75,14 +95,22 @@ public sealed partial class LayerGraphBuilder
         yield return Softmax(OpNames.SoftmaxPrefill, OpPhase.Prefill, prefillPairs);
         yield return new OpTemplate
         {
-            Name = OpNames.ContextPrefill, Kind = OpKind.AttentionContext, Phase = OpPhase.Prefill, EnergyGroup = EnergyGroup.Attention, Matrix = true,
+            Name = OpNames.ContextPrefill,
+            Kind = OpKind.AttentionContext,
+            Phase = OpPhase.Prefill,
+            EnergyGroup = EnergyGroup.Attention,
+            Matrix = true,
             Flops = Aff.Of((prefillPairs, 2 * _hq * v)),
             ActivationBytes = Aff.Of((PrefillTokens, _hq * v * _a), (prefillContext, _hq * v * _a)),
         };
 
         yield return new OpTemplate
         {
-            Name = OpNames.OutputProjection, Kind = OpKind.OutputProjection, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Matrix = true,
+            Name = OpNames.OutputProjection,
+            Kind = OpKind.OutputProjection,
+            Phase = OpPhase.All,
+            EnergyGroup = EnergyGroup.Fc,
+            Matrix = true,
             Flops = Aff.Of((Tokens, 2 * _hq * v * _h)),
             WeightBytes = Aff.Of((One, _hq * v * _h * _w)),
             ActivationBytes = Aff.Of((Tokens, (_hq * v + _h) * _a)),
@@ -94,7 +122,11 @@ public sealed partial class LayerGraphBuilder
     /// <summary>A GEMM of <paramref name="rows"/> x (weight elements) whose weights are read once per stage.</summary>
     OpTemplate Matmul(string name, OpKind kind, OpPhase phase, StageFeature rows, double weightElements, double activationElementsPerRow) => new()
     {
-        Name = name, Kind = kind, Phase = phase, EnergyGroup = EnergyGroup.Fc, Matrix = true,
+        Name = name,
+        Kind = kind,
+        Phase = phase,
+        EnergyGroup = EnergyGroup.Fc,
+        Matrix = true,
         Flops = Aff.Of((rows, 2 * weightElements)),
         WeightBytes = Aff.Of((One, weightElements * _w)),
         ActivationBytes = Aff.Of((rows, activationElementsPerRow * _a)),

@@ -32,16 +32,16 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
     {
         // One kind per (FFN, attention) pair in use: full-attention kinds keep their plain names.
         foreach (bool sliding in new[] { false, true })
-        foreach (bool sparse in new[] { false, true })
-        {
-            var kind = new LayerKind { Name = (sparse ? "moe" : "dense") + (sliding ? "-sliding" : "") };
-            for (uint i = 0; i < m.NumLayers; i++)
-                if (IsMoe(i) == sparse && IsSliding(i) == sliding) kind.Layers.Add(i);
-            if (kind.Layers.Count == 0) continue;
-            kind.Ops.AddRange(AttentionBlock(sliding));
-            kind.Ops.AddRange(sparse ? MoeBlock() : DenseFfnBlock());
-            yield return kind;
-        }
+            foreach (bool sparse in new[] { false, true })
+            {
+                var kind = new LayerKind { Name = (sparse ? "moe" : "dense") + (sliding ? "-sliding" : "") };
+                for (uint i = 0; i < m.NumLayers; i++)
+                    if (IsMoe(i) == sparse && IsSliding(i) == sliding) kind.Layers.Add(i);
+                if (kind.Layers.Count == 0) continue;
+                kind.Ops.AddRange(AttentionBlock(sliding));
+                kind.Ops.AddRange(sparse ? MoeBlock() : DenseFfnBlock());
+                yield return kind;
+            }
     }
 
     bool IsMoe(uint i) => m.MoeLayers.Count > i && m.MoeLayers[(int)i];
@@ -55,12 +55,22 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         yield return Elementwise(OpNames.Embedding, OpKind.Embedding, flopsPerToken: 0, bytesPerToken: 2 * _h * _a);
         yield return new OpTemplate
         {
-            Name = OpNames.NormFinal, Kind = OpKind.Norm, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Elementwise = true,
-            Flops = PerAny(logitTokens, 4 * _h), ActivationBytes = PerAny(logitTokens, 2 * _h * _a), WeightBytes = Aff.Of((One, _h * _w)),
+            Name = OpNames.NormFinal,
+            Kind = OpKind.Norm,
+            Phase = OpPhase.All,
+            EnergyGroup = EnergyGroup.Fc,
+            Elementwise = true,
+            Flops = PerAny(logitTokens, 4 * _h),
+            ActivationBytes = PerAny(logitTokens, 2 * _h * _a),
+            WeightBytes = Aff.Of((One, _h * _w)),
         };
         yield return new OpTemplate
         {
-            Name = OpNames.LmHead, Kind = OpKind.LmHead, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Matrix = true,
+            Name = OpNames.LmHead,
+            Kind = OpKind.LmHead,
+            Phase = OpPhase.All,
+            EnergyGroup = EnergyGroup.Fc,
+            Matrix = true,
             Flops = PerAny(logitTokens, (2 * _h + (m.FinalLogitSoftcapping > 0 ? 3 : 0)) * vocab),
             WeightBytes = Aff.Of((One, _h * vocab * _w)),
             ActivationBytes = PerAny(logitTokens, (_h + vocab) * _a),
@@ -82,7 +92,11 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         yield return Norm(OpNames.NormAttention);
         yield return new OpTemplate
         {
-            Name = OpNames.QkvProjection, Kind = OpKind.QkvProjection, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Matrix = true,
+            Name = OpNames.QkvProjection,
+            Kind = OpKind.QkvProjection,
+            Phase = OpPhase.All,
+            EnergyGroup = EnergyGroup.Fc,
+            Matrix = true,
             Flops = Aff.Of((Tokens, 2 * _h * qkvWidth)),
             WeightBytes = Aff.Of((One, _fmt.LinearBytes(_h, qkvWidth))),
             DequantElements = Dequant(_fmt.DequantElements(_h, qkvWidth)),
@@ -104,7 +118,11 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
 
         yield return new OpTemplate
         {
-            Name = OpNames.OutputProjection, Kind = OpKind.OutputProjection, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Matrix = true,
+            Name = OpNames.OutputProjection,
+            Kind = OpKind.OutputProjection,
+            Phase = OpPhase.All,
+            EnergyGroup = EnergyGroup.Fc,
+            Matrix = true,
             Flops = Aff.Of((Tokens, 2 * _hq * _d * _h)),
             WeightBytes = Aff.Of((One, _fmt.LinearBytes(_hq * _d, _h))),
             DequantElements = Dequant(_fmt.DequantElements(_hq * _d, _h)),
@@ -130,7 +148,11 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         yield return new OpTemplate
         {
             // The gate is a skinny GEMM followed by top-k; Duplex keeps both on the xPU (docs/reference/duplex-spec.md §3).
-            Name = OpNames.Router, Kind = OpKind.Router, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Moe, Elementwise = true,
+            Name = OpNames.Router,
+            Kind = OpKind.Router,
+            Phase = OpPhase.All,
+            EnergyGroup = EnergyGroup.Moe,
+            Elementwise = true,
             Flops = Aff.Of((Tokens, 2 * _h * e)),
             WeightBytes = Aff.Of((One, _h * e * _w)),
             ActivationBytes = Aff.Of((Tokens, (_h + e) * _a)),
@@ -150,7 +172,11 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         double width = m.ExpertIntermediateSize / slices;
         yield return new OpTemplate
         {
-            Name = OpNames.Experts, Kind = OpKind.Expert, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Moe, Matrix = true,
+            Name = OpNames.Experts,
+            Kind = OpKind.Expert,
+            Phase = OpPhase.All,
+            EnergyGroup = EnergyGroup.Moe,
+            Matrix = true,
             ExpertFlopsPerToken = 2 * _matrices * _h * width,
             ExpertWeightBytes = FfnBytes(width),
             ExpertDequantElements = FfnDequant(width),
@@ -188,7 +214,11 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
 
     OpTemplate Ffn(string name, OpKind kind, EnergyGroup group, double width) => new()
     {
-        Name = name, Kind = kind, Phase = OpPhase.All, EnergyGroup = group, Matrix = true,
+        Name = name,
+        Kind = kind,
+        Phase = OpPhase.All,
+        EnergyGroup = group,
+        Matrix = true,
         Flops = Aff.Of((Tokens, 2 * _matrices * _h * width)),
         WeightBytes = Aff.Of((One, FfnBytes(width))),
         DequantElements = Dequant(FfnDequant(width)),
@@ -202,19 +232,34 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
 
     OpTemplate Norm(string name) => new()
     {
-        Name = name, Kind = OpKind.Norm, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Elementwise = true,
-        Flops = Aff.Of((Tokens, 4 * _h)), ActivationBytes = Aff.Of((Tokens, 2 * _h * _a)), WeightBytes = Aff.Of((One, _h * _w)),
+        Name = name,
+        Kind = OpKind.Norm,
+        Phase = OpPhase.All,
+        EnergyGroup = EnergyGroup.Fc,
+        Elementwise = true,
+        Flops = Aff.Of((Tokens, 4 * _h)),
+        ActivationBytes = Aff.Of((Tokens, 2 * _h * _a)),
+        WeightBytes = Aff.Of((One, _h * _w)),
     };
 
     OpTemplate Elementwise(string name, OpKind kind, double flopsPerToken, double bytesPerToken) => new()
     {
-        Name = name, Kind = kind, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Fc, Elementwise = true,
-        Flops = Aff.Of((Tokens, flopsPerToken)), ActivationBytes = Aff.Of((Tokens, bytesPerToken)),
+        Name = name,
+        Kind = kind,
+        Phase = OpPhase.All,
+        EnergyGroup = EnergyGroup.Fc,
+        Elementwise = true,
+        Flops = Aff.Of((Tokens, flopsPerToken)),
+        ActivationBytes = Aff.Of((Tokens, bytesPerToken)),
     };
 
     OpTemplate Attention(string name, OpKind kind, OpPhase phase, StageFeature pairs, StageFeature queries, StageFeature kvTokens, double flopsPerPair) => new()
     {
-        Name = name, Kind = kind, Phase = phase, EnergyGroup = EnergyGroup.Attention, Matrix = true,
+        Name = name,
+        Kind = kind,
+        Phase = phase,
+        EnergyGroup = EnergyGroup.Attention,
+        Matrix = true,
         Flops = Aff.Of((pairs, flopsPerPair)),
         KvBytes = Aff.Of((kvTokens, _hkv * _d * _kv)),
         ActivationBytes = Aff.Of((queries, _hq * _d * _a)),
@@ -223,13 +268,19 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
     OpTemplate Softmax(string name, OpPhase phase, StageFeature pairs) => new()
     {
         // max, subtract, exp, sum, divide per score; soft-capping adds divide, tanh, multiply (counted as one each)
-        Name = name, Kind = OpKind.AttentionSoftmax, Phase = phase, EnergyGroup = EnergyGroup.Attention,
+        Name = name,
+        Kind = OpKind.AttentionSoftmax,
+        Phase = phase,
+        EnergyGroup = EnergyGroup.Attention,
         Flops = Aff.Of((pairs, (5 + (m.AttnLogitSoftcapping > 0 ? 3 : 0)) * _hq)),
     };
 
     OpTemplate AllReduce(string name, uint group, double payloadBytesPerToken) => new()
     {
-        Name = name, Kind = OpKind.AllReduce, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Communication,
+        Name = name,
+        Kind = OpKind.AllReduce,
+        Phase = OpPhase.All,
+        EnergyGroup = EnergyGroup.Communication,
         // Ring all-reduce: each device sends 2(g-1)/g of the payload.
         CommBytes = Aff.Of((Tokens, 2.0 * (group - 1) / group * payloadBytesPerToken)),
         CommGroup = group,
@@ -238,7 +289,10 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
 
     OpTemplate AllToAll(string name, uint group, double bytesPerToken) => new()
     {
-        Name = name, Kind = OpKind.AllToAll, Phase = OpPhase.All, EnergyGroup = EnergyGroup.Communication,
+        Name = name,
+        Kind = OpKind.AllToAll,
+        Phase = OpPhase.All,
+        EnergyGroup = EnergyGroup.Communication,
         CommBytes = Aff.Of((Tokens, bytesPerToken)),
         CommGroup = group,
         CommScope = s.Nodes > 1 ? LinkScope.InterNode : LinkScope.IntraNode,

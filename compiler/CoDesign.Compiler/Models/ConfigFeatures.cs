@@ -29,9 +29,12 @@ static class ConfigFeatures
         ["use_parallel_residual"] = "parallel attention and FFN (costed as the same operators, run one after the other)",
         ["num_nextn_predict_layers"] = "multi-token-prediction layers (not run by plain decoding; Hugging Face does not load them)",
         ["pretraining_tp"] = "training-time tensor-parallel slicing",
-        ["embedding_multiplier"] = "embedding scale", ["logits_scaling"] = "logit scale", ["residual_multiplier"] = "residual scale",
+        ["embedding_multiplier"] = "embedding scale",
+        ["logits_scaling"] = "logit scale",
+        ["residual_multiplier"] = "residual scale",
         ["attention_multiplier"] = "attention scale",
-        ["n_group"] = "expert groups (every group may be chosen)", ["topk_group"] = "expert groups (every group may be chosen)",
+        ["n_group"] = "expert groups (every group may be chosen)",
+        ["topk_group"] = "expert groups (every group may be chosen)",
         ["topk_method"] = "greedy top-k routing",
     };
 

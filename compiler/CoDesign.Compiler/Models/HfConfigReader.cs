@@ -1,8 +1,8 @@
 using System.Text.Json;
 using CoDesign.Compiler.Models.Validation;
 using CoDesign.Schema;
-using CoDesign.Schema.Validation;
 using CoDesign.Schema.V1;
+using CoDesign.Schema.Validation;
 
 namespace CoDesign.Compiler.Models;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using CoDesign.Schema;
 using CoDesign.Schema.Quantization;
-using CoDesign.Schema.Validation;
 using CoDesign.Schema.V1;
+using CoDesign.Schema.Validation;
 
 namespace CoDesign.Compiler.Models;
 

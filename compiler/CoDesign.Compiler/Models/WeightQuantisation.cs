@@ -1,6 +1,6 @@
 using CoDesign.Schema;
-using CoDesign.Schema.Validation;
 using CoDesign.Schema.V1;
+using CoDesign.Schema.Validation;
 
 namespace CoDesign.Compiler.Models;
 

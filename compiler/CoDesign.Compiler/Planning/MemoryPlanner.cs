@@ -18,13 +18,13 @@ public static class MemoryPlanner
         var m = p.Model;
         double weights = 0;
         foreach (var kind in p.LayerKinds)
-        foreach (var op in kind.Ops)
-        {
-            // A prefill-only op with weights re-reads a matrix a decode op also holds (MLA's kv_b_proj).
-            if (op.Phase == OpPhase.Prefill) continue;
-            double w = op.Kind == OpKind.Expert ? op.ExpertWeightBytes * p.LocalExperts : AffineEval.Constant(op.WeightBytes);
-            weights += w * kind.Layers.Count;
-        }
+            foreach (var op in kind.Ops)
+            {
+                // A prefill-only op with weights re-reads a matrix a decode op also holds (MLA's kv_b_proj).
+                if (op.Phase == OpPhase.Prefill) continue;
+                double w = op.Kind == OpKind.Expert ? op.ExpertWeightBytes * p.LocalExperts : AffineEval.Constant(op.WeightBytes);
+                weights += w * kind.Layers.Count;
+            }
         foreach (var op in p.HeadOps) weights += AffineEval.Constant(op.WeightBytes);
         // Input embeddings: vocab rows split over the tensor-parallel group (the LM head counts the output side).
         weights += (double)m.VocabSize * m.HiddenSize * Schema.Quantization.WeightFormat.Of(m).UnquantisedBytes / p.System.TensorParallel * (m.TieWordEmbeddings ? 0 : 1);

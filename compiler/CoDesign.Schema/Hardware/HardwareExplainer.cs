@@ -53,8 +53,14 @@ public static class HardwareExplainer
 
     static bool IsDefault(object v) => v switch
     {
-        double d => d == 0, uint u => u == 0, ulong ul => ul == 0, int i => i == 0, bool b => !b, string s => s.Length == 0,
-        Enum e => Convert.ToInt32(e, CultureInfo.InvariantCulture) == 0, _ => false,
+        double d => d == 0,
+        uint u => u == 0,
+        ulong ul => ul == 0,
+        int i => i == 0,
+        bool b => !b,
+        string s => s.Length == 0,
+        Enum e => Convert.ToInt32(e, CultureInfo.InvariantCulture) == 0,
+        _ => false,
     };
 
     static string Show(FieldDescriptor f, object v) => v switch

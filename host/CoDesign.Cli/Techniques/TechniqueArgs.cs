@@ -46,7 +46,10 @@ public sealed class TechniqueArgs
         var hw = hwName is null ? sys.ResolveHardware(p) : HardwareFile.Resolve(hwName);
         var opts = new SpeculationOptions
         {
-            K = k, Adaptive = adaptive, AcceptRate = rate, AcceptProfile = profile,
+            K = k,
+            Adaptive = adaptive,
+            AcceptRate = rate,
+            AcceptProfile = profile,
             Draft = ProgramCompiler.Compile(draft, hw, sys.ResolveSystem(p)),
             DraftOnOwnDevice = hwName is not null,
         };
@@ -58,9 +61,14 @@ public sealed class TechniqueArgs
     {
         var o = new PrefixOptions
         {
-            SharedPrefix = p.GetValue(SharedPrefix), Groups = p.GetValue(PrefixGroups), ChunksPerPrompt = p.GetValue(Chunks),
-            ChunkTokens = p.GetValue(ChunkTokens), ChunkPool = p.GetValue(ChunkPool), ChunkZipf = p.GetValue(ChunkZipf),
-            RecomputeFraction = p.GetValue(ChunkRecompute), CacheFraction = p.GetValue(CacheFraction),
+            SharedPrefix = p.GetValue(SharedPrefix),
+            Groups = p.GetValue(PrefixGroups),
+            ChunksPerPrompt = p.GetValue(Chunks),
+            ChunkTokens = p.GetValue(ChunkTokens),
+            ChunkPool = p.GetValue(ChunkPool),
+            ChunkZipf = p.GetValue(ChunkZipf),
+            RecomputeFraction = p.GetValue(ChunkRecompute),
+            CacheFraction = p.GetValue(CacheFraction),
         };
         o.Validate();
         return o.Enabled ? o : null;

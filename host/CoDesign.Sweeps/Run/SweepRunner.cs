@@ -94,10 +94,17 @@ public sealed class SweepRunner(IPointRunner runner)
             PointSettings.Seed(p), ProgramCompiler.Version);
         ResultRow Row(string status, string? error, Runtime.Serving.SimulationResult? result) => new()
         {
-            Id = p.Id, Index = p.Index, Group = p.Group, System = PointSettings.SystemLabel(p),
+            Id = p.Id,
+            Index = p.Index,
+            Group = p.Group,
+            System = PointSettings.SystemLabel(p),
             Choices = new Dictionary<string, string>(p.Choices),
             Params = new SortedDictionary<string, object>(p.Params.ToDictionary(), StringComparer.Ordinal),
-            BaselineId = p.BaselineId, Provenance = provenance, Status = status, Error = error, Result = result,
+            BaselineId = p.BaselineId,
+            Provenance = provenance,
+            Status = status,
+            Error = error,
+            Result = result,
         };
         var (program, compileError) = prep.Program.Value;
         if (program is null) return Row("error", compileError, null);

@@ -1,8 +1,8 @@
 using CoDesign.Compiler.Models;
 using CoDesign.Runtime.Serving.Validation;
 using CoDesign.Schema;
-using CoDesign.Sweeps.Options;
 using CoDesign.Schema.Validation;
+using CoDesign.Sweeps.Options;
 
 namespace CoDesign.Sweeps.Spec;
 

@@ -84,7 +84,9 @@ public static class PointSettings
             target.HasQuantGroupSize ? (int)target.QuantGroupSize : null);
         var o = new SpeculationOptions
         {
-            K = k, Adaptive = adaptive, AcceptRate = p.Number("spec_accept") ?? 0.7,
+            K = k,
+            Adaptive = adaptive,
+            AcceptRate = p.Number("spec_accept") ?? 0.7,
             Draft = ProgramCompiler.Compile(draft, ResolveHardware(p), ResolveSystem(p)),
         };
         o.Validate();

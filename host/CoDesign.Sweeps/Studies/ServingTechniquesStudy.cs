@@ -32,8 +32,15 @@ public static class ServingTechniquesStudy
             groups.Add(SweepFile.Build(model, zip: false,
                 new Dictionary<string, object>
                 {
-                    ["model"] = model, ["devices"] = devices, ["seed"] = 1L, ["batch"] = Batch, ["requests"] = Batch * Waves,
-                    ["input_len"] = InputLen, ["output_len"] = OutputLen, ["draft_model"] = draft, ["spec_accept"] = AcceptRate,
+                    ["model"] = model,
+                    ["devices"] = devices,
+                    ["seed"] = 1L,
+                    ["batch"] = Batch,
+                    ["requests"] = Batch * Waves,
+                    ["input_len"] = InputLen,
+                    ["output_len"] = OutputLen,
+                    ["draft_model"] = draft,
+                    ["spec_accept"] = AcceptRate,
                 },
                 [
                     new Axis("weights", [V("FP16", ("weight_type", "fp16")), V("INT4", ("weight_type", "int4"), ("group_size", 128L))]),

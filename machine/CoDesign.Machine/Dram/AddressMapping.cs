@@ -33,8 +33,11 @@ public sealed class AddressMapping
 
     int Size(Field f) => f switch
     {
-        Field.BankGroup => _g.BankGroups, Field.Column => _g.Columns, Field.Bank => _g.BanksPerGroup,
-        Field.Rank => _g.Ranks, _ => _g.Rows,
+        Field.BankGroup => _g.BankGroups,
+        Field.Column => _g.Columns,
+        Field.Bank => _g.BanksPerGroup,
+        Field.Rank => _g.Ranks,
+        _ => _g.Rows,
     };
 
     public DramAddress Map(long access)

@@ -36,8 +36,12 @@ public static class PimEncoding
         return new PimInstruction
         {
             Opcode = (PimOpcode)(w[0] & 0xff),
-            M = w[1], K = w[2], N = w[3],
-            WeightAddr = w[4], InputAddr = w[5], OutputAddr = w[6],
+            M = w[1],
+            K = w[2],
+            N = w[3],
+            WeightAddr = w[4],
+            InputAddr = w[5],
+            OutputAddr = w[6],
         };
     }
 }

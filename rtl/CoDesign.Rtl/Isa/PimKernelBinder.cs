@@ -45,7 +45,9 @@ public static class PimKernelBinder
         return kernel.Programs[program].Instructions.Select(i => new PimInstruction
         {
             Opcode = i.Opcode,
-            M = b.Value(i.MDim, i.M), K = b.Value(i.KDim, i.K), N = b.Value(i.NDim, i.N),
+            M = b.Value(i.MDim, i.M),
+            K = b.Value(i.KDim, i.K),
+            N = b.Value(i.NDim, i.N),
             WeightAddr = Addr(i.WeightAddr, i.WeightAddrStride),
             InputAddr = Addr(i.InputAddr, i.InputAddrStride),
             OutputAddr = Addr(i.OutputAddr, i.OutputAddrStride),

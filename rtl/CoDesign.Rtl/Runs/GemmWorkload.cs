@@ -46,8 +46,13 @@ public sealed class GemmWorkload
 
     public PimInstruction Instruction => new()
     {
-        Opcode = PimOpcode.Gemm, M = (uint)M, K = (uint)K, N = (uint)N,
-        WeightAddr = 0, InputAddr = InputAddr, OutputAddr = OutputAddr,
+        Opcode = PimOpcode.Gemm,
+        M = (uint)M,
+        K = (uint)K,
+        N = (uint)N,
+        WeightAddr = 0,
+        InputAddr = InputAddr,
+        OutputAddr = OutputAddr,
     };
 
     public PimJob ToJob(PimConfig cfg)

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
-using MathNet.Numerics.LinearAlgebra;
 using CoDesign.Schema.V1;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace CoDesign.Runtime.Tensors.Backends;
 

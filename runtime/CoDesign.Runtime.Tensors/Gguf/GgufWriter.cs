@@ -39,19 +39,22 @@ public sealed class GgufWriter
     {
         w.Write((uint)ValueType.Array); w.Write((uint)ValueType.String); w.Write((ulong)values.Count);
         foreach (var s in values) Str(w, s);
-    }));
+    }
+    ));
 
     public void Add(string key, IReadOnlyList<float> values) => _kv.Add((key, w =>
     {
         w.Write((uint)ValueType.Array); w.Write((uint)ValueType.Float32); w.Write((ulong)values.Count);
         foreach (var f in values) w.Write(f);
-    }));
+    }
+    ));
 
     public void Add(string key, IReadOnlyList<int> values) => _kv.Add((key, w =>
     {
         w.Write((uint)ValueType.Array); w.Write((uint)ValueType.Int32); w.Write((ulong)values.Count);
         foreach (var i in values) w.Write(i);
-    }));
+    }
+    ));
 
     /// <summary>A tensor with ggml dimensions (ne0 = the contiguous one first) and its elements in row-major order of the reversed dims.</summary>
     public void AddTensor(string name, long[] ggmlDims, TensorDType type, ReadOnlySpan<float> values)

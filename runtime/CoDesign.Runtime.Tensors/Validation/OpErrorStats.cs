@@ -1,6 +1,6 @@
 using CoDesign.Runtime.Tensors.Backends;
-using CoDesign.Schema.V1;
 using CoDesign.Schema.Ops;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Validation;
 

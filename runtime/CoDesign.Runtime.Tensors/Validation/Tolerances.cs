@@ -1,6 +1,6 @@
 using CoDesign.Runtime.Tensors.Backends;
-using ModelConfig = CoDesign.Schema.V1.ModelConfig;
 using CoDesign.Schema.V1;
+using ModelConfig = CoDesign.Schema.V1.ModelConfig;
 
 namespace CoDesign.Runtime.Tensors.Validation;
 

@@ -44,7 +44,8 @@ public static class Validator
         var candLogits = new Dictionary<(int, int), double[]>();
         EngineOptions Observing(Dictionary<(int, int), double[]> into) => new()
         {
-            MaxBatch = options.MaxBatch, Plan = options.Plan,
+            MaxBatch = options.MaxBatch,
+            Plan = options.Plan,
             LogitsObserver = (id, step, row) => { lock (into) into[(id, step)] = row; options.LogitsObserver?.Invoke(id, step, row); },
         };
         var pStats = new Dictionary<OpKind, OpErrorStats>();
@@ -118,7 +119,7 @@ public static class Validator
         static string S(double x) => x.ToString("0.00e+0", System.Globalization.CultureInfo.InvariantCulture);
         if (delta > bound)
             return new TokenCheck(r.Id, r.Generated, c.Generated, "mismatch", first, margin, tol)
-                { Reason = $"step {first}: logit difference {S(delta)} exceeds the derived bound {S(bound)}" };
+            { Reason = $"step {first}: logit difference {S(delta)} exceeds the derived bound {S(bound)}" };
         bool tie = margin <= tol;
         return new TokenCheck(r.Id, r.Generated, c.Generated, tie ? "tie" : "mismatch", first, margin, tol)
         {
@@ -135,6 +136,6 @@ public static class Validator
         // Both logits carry up to logitTol·scale error, so the reference's margin must exceed twice that to be decisive.
         double margin = r.Margins[first], tol = 2 * logitTol * r.MaxAbsLogits[first];
         return new TokenCheck(r.Id, r.Generated, c.Generated, margin <= tol ? "tie" : "mismatch", first, margin, tol)
-            { Reason = $"step {first}: reference margin vs 2 x the logit bound (no measured logits)" };
+        { Reason = $"step {first}: reference margin vs 2 x the logit bound (no measured logits)" };
     }
 }

@@ -66,8 +66,21 @@ public static class ModelAssembler
             }
             layers[i] = new LayerWeights
             {
-                InputNorm = inNorm, Q = q, K = k, V = vv, O = o, QBias = qb, KBias = kb, VBias = vb, QNorm = qn, KNorm = kn, PostNorm = post,
-                Router = router, Experts = experts, SharedExpert = shared, SharedExpertGate = sharedGate,
+                InputNorm = inNorm,
+                Q = q,
+                K = k,
+                V = vv,
+                O = o,
+                QBias = qb,
+                KBias = kb,
+                VBias = vb,
+                QNorm = qn,
+                KNorm = kn,
+                PostNorm = post,
+                Router = router,
+                Experts = experts,
+                SharedExpert = shared,
+                SharedExpertGate = sharedGate,
             };
         }
         var norm = src.Get(FinalNorm, [h]);

@@ -1,7 +1,7 @@
 using CoDesign.Machine.Stages;
 using CoDesign.Runtime.Backends;
-using CoDesign.Runtime.Serving.Validation;
 using CoDesign.Runtime.Serving.Techniques;
+using CoDesign.Runtime.Serving.Validation;
 using CoDesign.Schema;
 using CoDesign.Schema.V1;
 

@@ -1,7 +1,7 @@
-using CoDesign.Schema.Hardware;
-using CoDesign.Compiler.Graph;
 using CoDesign.Compiler.Analysis;
+using CoDesign.Compiler.Graph;
 using CoDesign.Machine;
+using CoDesign.Schema.Hardware;
 using static CoDesign.Compiler.Tests.Analysis.Stages;
 
 namespace CoDesign.Compiler.Tests.Analysis;

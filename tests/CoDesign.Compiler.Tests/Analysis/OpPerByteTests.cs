@@ -1,7 +1,7 @@
+using CoDesign.Compiler.Analysis;
 using CoDesign.Compiler.Graph;
 using CoDesign.Compiler.Models;
 using CoDesign.Machine.Stages;
-using CoDesign.Compiler.Analysis;
 using static CoDesign.Compiler.Tests.Analysis.Stages;
 
 namespace CoDesign.Compiler.Tests.Analysis;

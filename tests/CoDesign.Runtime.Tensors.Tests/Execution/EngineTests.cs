@@ -5,8 +5,8 @@ using CoDesign.Machine.Decisions;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;
 using CoDesign.Schema.Hardware;
-using CoProcessing = CoDesign.Schema.V1.CoProcessing;
 using CoDesign.Schema.V1;
+using CoProcessing = CoDesign.Schema.V1.CoProcessing;
 
 namespace CoDesign.Runtime.Tensors.Tests.Execution;
 

@@ -61,7 +61,11 @@ public class QwenStyleModelTests
             // The optional tensors matter: without them the model computes something else.
             var noShared = new ModelWeights
             {
-                Config = w.Config, Embedding = w.Embedding, FinalNorm = w.FinalNorm, LmHead = w.LmHead, Origin = w.Origin,
+                Config = w.Config,
+                Embedding = w.Embedding,
+                FinalNorm = w.FinalNorm,
+                LmHead = w.LmHead,
+                Origin = w.Origin,
                 Layers = [.. w.Layers.Select(L => new LayerWeights { InputNorm = L.InputNorm, Q = L.Q, K = L.K, V = L.V, O = L.O, PostNorm = L.PostNorm, Router = L.Router, Experts = L.Experts })],
             };
             var c2 = new InferenceEngine(noShared, reference, reference, TestModels.Options(model: w)).Run(reqs);

@@ -47,7 +47,10 @@ public class PrefixCacheTests
 
     static WorkloadOptions Shared(int groups) => new()
     {
-        Batch = 4, Requests = 12, InputLen = 128, OutputLen = 8,
+        Batch = 4,
+        Requests = 12,
+        InputLen = 128,
+        OutputLen = 8,
         Prefix = new PrefixOptions { SharedPrefix = 96, Groups = groups },
     };
 
@@ -101,7 +104,10 @@ public class PrefixCacheTests
     {
         var o = new WorkloadOptions
         {
-            Batch = 4, Requests = 16, InputLen = 600, OutputLen = 4,
+            Batch = 4,
+            Requests = 16,
+            InputLen = 600,
+            OutputLen = 4,
             Prefix = new PrefixOptions { ChunksPerPrompt = 2, ChunkTokens = 256, ChunkPool = 3, ChunkZipf = 0, RecomputeFraction = 0.25 },
         };
         var pc = Sim.Run(Mixtral, o).Result.PrefixCache!;

@@ -15,7 +15,10 @@ public class SpeculationTests
 
     static WorkloadOptions Spec(int k, double accept, bool adaptive = false) => new()
     {
-        Batch = 4, Requests = 8, InputLen = 64, OutputLen = 33,
+        Batch = 4,
+        Requests = 8,
+        InputLen = 64,
+        OutputLen = 33,
         Speculation = new SpeculationOptions { K = k, AcceptRate = accept, Adaptive = adaptive, Draft = Draft },
     };
 

@@ -32,8 +32,14 @@ public static class HardwareHandler
         switch (format)
         {
             case OutputFormat.Json:
-                Json.Write(ctx.Out, rows.Select(r => new { name = r.n, description = r.hw.Description, processors = r.hw.Processors.Select(p => p.Name).ToArray(),
-                    weight_stream_efficiency = new DeviceModel(r.hw).Processors.ToDictionary(p => p.Name, p => p.BytesPerSecond / p.Processor.MemoryBandwidthBytesPerS), capacity_bytes = r.hw.Memory.CapacityBytes }));
+                Json.Write(ctx.Out, rows.Select(r => new
+                {
+                    name = r.n,
+                    description = r.hw.Description,
+                    processors = r.hw.Processors.Select(p => p.Name).ToArray(),
+                    weight_stream_efficiency = new DeviceModel(r.hw).Processors.ToDictionary(p => p.Name, p => p.BytesPerSecond / p.Processor.MemoryBandwidthBytesPerS),
+                    capacity_bytes = r.hw.Memory.CapacityBytes
+                }));
                 break;
             case OutputFormat.Csv:
                 Csv.Write(ctx.Out, ["name", "processors", "capacity_bytes", "description"],

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Runs the calibration sweep and prints per-shape errors before and after fitting.
 using CoDesign.Reports;
-using CoDesign.Schema;
 using CoDesign.Rtl;
 using CoDesign.Rtl.Calibration;
+using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 
 namespace CoDesign.Cli.Commands.Rtl;
@@ -24,15 +24,25 @@ public static class CalibrateHandler
             case OutputFormat.Json:
                 Json.Write(ctx.Out, new
                 {
-                    config = cfg.Name, bundles = cfg.Bundles,
-                    bandwidth_efficiency = r.BandwidthEfficiency, compute_efficiency = r.BandwidthEfficiency,
+                    config = cfg.Name,
+                    bundles = cfg.Bundles,
+                    bandwidth_efficiency = r.BandwidthEfficiency,
+                    compute_efficiency = r.BandwidthEfficiency,
                     op_overhead_s = r.OpOverheadSeconds,
-                    max_abs_error = r.MaxAbsError, max_abs_calibrated_error = r.MaxAbsCalibratedError,
+                    max_abs_error = r.MaxAbsError,
+                    max_abs_calibrated_error = r.MaxAbsCalibratedError,
                     shapes = r.Rows.Select(x => new
                     {
-                        shape = x.Shape.Label, m = x.Shape.M, k = x.Shape.K, n = x.Shape.N, rtl_cycles = x.RtlCycles,
-                        rtl_seconds = x.RtlSeconds, analytic_seconds = x.AnalyticSeconds, error = x.Error,
-                        calibrated_seconds = x.CalibratedSeconds, calibrated_error = x.CalibratedError,
+                        shape = x.Shape.Label,
+                        m = x.Shape.M,
+                        k = x.Shape.K,
+                        n = x.Shape.N,
+                        rtl_cycles = x.RtlCycles,
+                        rtl_seconds = x.RtlSeconds,
+                        analytic_seconds = x.AnalyticSeconds,
+                        error = x.Error,
+                        calibrated_seconds = x.CalibratedSeconds,
+                        calibrated_error = x.CalibratedError,
                         bandwidth_utilisation = x.BandwidthUtilisation,
                     }),
                 });

@@ -49,7 +49,9 @@ public sealed class RtlOptions
 
     public CoDesign.Rtl.Sim.PimRunOptions RunOptions(ParseResult p) => new()
     {
-        TracePath = p.GetValue(Trace), DramLogPath = p.GetValue(DramLog), InProcess = p.GetValue(InProcess),
+        TracePath = p.GetValue(Trace),
+        DramLogPath = p.GetValue(DramLog),
+        InProcess = p.GetValue(InProcess),
     };
 
     public PimConfig Resolve(ParseResult p)

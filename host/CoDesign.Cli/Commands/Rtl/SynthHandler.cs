@@ -19,8 +19,16 @@ public static class SynthHandler
             case OutputFormat.Json:
                 Json.Write(ctx.Out, new
                 {
-                    unit = r.Unit, top = r.Top, target = r.Target, config = r.Config, cells = r.Cells,
-                    flip_flops = r.FlipFlops, luts = r.Luts, dsps = r.Dsps, cell_types = r.CellTypes, seconds = r.Seconds,
+                    unit = r.Unit,
+                    top = r.Top,
+                    target = r.Target,
+                    config = r.Config,
+                    cells = r.Cells,
+                    flip_flops = r.FlipFlops,
+                    luts = r.Luts,
+                    dsps = r.Dsps,
+                    cell_types = r.CellTypes,
+                    seconds = r.Seconds,
                 });
                 break;
             case OutputFormat.Csv:

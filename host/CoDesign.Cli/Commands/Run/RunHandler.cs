@@ -1,10 +1,10 @@
 using System.CommandLine;
 using CoDesign.Reports;
-using CoDesign.Schema;
-using CoDesign.Schema.Ops;
 using CoDesign.Runtime.Rtl;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Execution;
+using CoDesign.Schema;
+using CoDesign.Schema.Ops;
 
 namespace CoDesign.Cli.Commands.Run;
 

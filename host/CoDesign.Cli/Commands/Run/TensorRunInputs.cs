@@ -10,8 +10,8 @@ using CoDesign.Runtime.Tensors.Weights;
 using CoDesign.Schema;
 using CoDesign.Schema.Hardware;
 using CoDesign.Schema.V1;
-using CoDesign.Sweeps.Options;
 using CoDesign.Schema.Validation;
+using CoDesign.Sweeps.Options;
 
 namespace CoDesign.Cli.Commands.Run;
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using CoDesign.Cli.Commands.Run;
 using CoDesign.Reports;
-using CoDesign.Schema;
 using CoDesign.Runtime.Tensors.Backends;
 using CoDesign.Runtime.Tensors.Validation;
-using CoDesign.Schema.V1;
+using CoDesign.Schema;
 using CoDesign.Schema.Ops;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Cli.Commands.Validate;
 

@@ -1,6 +1,6 @@
 using CoDesign.Runtime.Serving.Validation;
-using CoDesign.Schema.V1;
 using CoDesign.Schema;
+using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Serving.Techniques;
 
