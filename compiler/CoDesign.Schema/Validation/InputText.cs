@@ -47,10 +47,11 @@ public static class InputText
 
     /// <summary>One error line: line breaks folded, non-printables escaped, capped at <see cref="MaxLineChars"/>.</summary>
     /// <remarks>A quoted stretch ('…') longer than <see cref="MaxQuotedChars"/> is cut too: messages of libraries
-    /// (the command-line parser, JSON readers) quote the user's token whole.</remarks>
+    /// (the command-line parser, JSON readers) quote the user's token whole. A quote opens before and closes after a
+    /// non-space, so the text between two short quotes ('a' does not fit on 'b') is not taken for one.</remarks>
     public static string OneLine(string message)
     {
-        var s = System.Text.RegularExpressions.Regex.Replace(message.ReplaceLineEndings(" ").Trim(), "'([^']{" + (MaxQuotedChars + 1) + ",})'",
+        var s = System.Text.RegularExpressions.Regex.Replace(message.ReplaceLineEndings(" ").Trim(), "'(?=\\S)([^']{" + (MaxQuotedChars + 1) + ",})(?<=\\S)'",
             m => "'" + m.Groups[1].Value[..MaxQuotedChars] + $"…(+{m.Groups[1].Length - MaxQuotedChars} chars)'");
         return Escape(s, MaxLineChars);
     }
