@@ -70,7 +70,7 @@ public class SafetensorsTests
     }
 
     [TestCase("{not json", 0, "not valid JSON")]
-    [TestCase("""{"w":{"dtype":"I8","shape":[2],"data_offsets":[0,2]}}""", 2, "unsupported dtype I8")]
+    [TestCase("""{"w":{"dtype":"I8","shape":[2],"data_offsets":[0,2]}}""", 2, "is I8; the runtime reads F32, F16 and BF16")]
     [TestCase("""{"w":{"dtype":"F16","shape":[4],"data_offsets":[0,8]}}""", 6, "outside the 6 data bytes")]
     [TestCase("""{"w":{"dtype":"F16","shape":[3],"data_offsets":[0,8]}}""", 8, "do not match shape [3]")]
     [TestCase("""{"w":{"dtype":"F32","shape":[2]}}""", 8, "data_offsets")]
