@@ -32,6 +32,9 @@ public static class SafetensorsReader
 
         public bool Has(string name) => _byName.ContainsKey(name);
 
+        /// <summary>The header entry of tensor <paramref name="name"/> (its dtype and shape, read without its data).</summary>
+        public Entry EntryOf(string name) => _byName[name];
+
         /// <summary>Reads and decodes tensor <paramref name="name"/>; a type the runtime does not compute with, or a
         /// NaN/Infinity among its values, is an <see cref="InputException"/>.</summary>
         public HostTensor Read(string name)

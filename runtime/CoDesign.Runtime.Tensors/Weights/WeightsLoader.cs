@@ -87,7 +87,7 @@ public static class WeightsLoader
         {
             if (!where.TryGetValue(name, out var file))
                 throw new InputException($"model directory {dir}: missing tensor '{name}' (config.json implies shape {HostTensor.ShapeText(shape)})");
-            var entry = file.Entries.First(e => e.Name == name);
+            var entry = file.EntryOf(name);
             if (!entry.Shape.SequenceEqual(shape))
                 throw new InputException($"model directory {dir}: tensor '{name}' has shape {HostTensor.ShapeText(entry.Shape)} but config.json implies " +
                     $"{HostTensor.ShapeText(shape)} (hidden_size {c.HiddenSize}, heads {c.NumAttentionHeads}/{c.NumKvHeads} x {c.HeadDim}, " +
