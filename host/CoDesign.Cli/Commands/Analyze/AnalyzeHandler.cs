@@ -15,16 +15,7 @@ public static class AnalyzeHandler
         var shape = BuildShape(decode, context, prefill, program.Model.SlidingWindow, specK);
         var tokens = expertTokens is null ? null : ParseList(expertTokens, "--expert-tokens");
         var a = StageAnalyzer.Analyze(program, shape, tokens);
-        switch (format)
-        {
-            case OutputFormat.Json: Json.Write(ctx.Out, AnalysisJson.From(a)); break;
-            case OutputFormat.Csv: AnalysisTable.WriteCsv(ctx.Out, a); break;
-            default:
-                AnalysisTable.WriteTable(ctx.Out, a);
-                ReachTable.Write(ctx.Out, a, program.Hardware);
-                ctx.Out.WriteLine(Techniques.FormatNotes.Describe(program, specK));
-                break;
-        }
+        new AnalyzeRenderer().Write(ctx.Out, new AnalyzeOutput(a, program.Hardware, Techniques.FormatNotes.Describe(program, specK)), format);
         return ExitCodes.Success;
     }
 

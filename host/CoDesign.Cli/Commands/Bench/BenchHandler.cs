@@ -26,29 +26,10 @@ public static class BenchHandler
             if (r.ThroughputTokensPerS != warm.ThroughputTokensPerS) throw new InvalidOperationException("simulation is not deterministic");
         }
         times.Sort();
-        var result = new
-        {
-            model = program.Model.Name,
-            hardware = program.Hardware.Name,
-            devices = program.System.Devices,
-            batch,
-            requests,
-            input_len = inputLen,
-            output_len = outputLen,
-            output_tokens = warm.OutputTokens,
-            stages = warm.Stages,
-            compile_s = compileS,
-            min_s = times[0],
-            median_s = times[times.Count / 2],
-            stages_per_s = warm.Stages / times[0],
-            processor_count = Environment.ProcessorCount,
-            date_utc = DateTime.UtcNow.ToString("yyyy-MM-dd"),
-        };
-        if (format == OutputFormat.Json) Json.Write(ctx.Out, result);
-        else
-            ctx.Out.WriteLine($"simulate {result.model} on {result.devices} x {result.hardware}, batch {batch}, {inputLen}/{outputLen}, {requests} requests " +
-                $"({Units.Number(warm.OutputTokens)} output tokens, {Units.Number(warm.Stages)} stages): min {Units.Seconds(times[0])}, " +
-                $"median {Units.Seconds(result.median_s)} over {repeat} runs (compile {Units.Seconds(compileS)}; {Environment.ProcessorCount} cores visible, simulator single-threaded)");
+        var result = new BenchResult(program.Model.Name, program.Hardware.Name, program.System.Devices, batch, requests, inputLen, outputLen,
+            warm.OutputTokens, warm.Stages, compileS, times[0], times[times.Count / 2], repeat, warm.Stages / times[0],
+            Environment.ProcessorCount, DateTime.UtcNow.ToString("yyyy-MM-dd"));
+        new BenchRenderer().Write(ctx.Out, result, format);
         return ExitCodes.Success;
     }
 }

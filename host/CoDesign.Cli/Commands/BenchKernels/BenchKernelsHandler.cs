@@ -26,28 +26,13 @@ public static class BenchKernelsHandler
         using var gpu = new IlgpuBackend();
         var timings = new[]
         {
-            KernelBench.DecodeGemv(gpu, n, k, iterations),
-            KernelBench.DecodeAttention(gpu, heads, kvHeads, headDim, context, iterations),
+            KernelBench.DecodeGemv(gpu, n, k, iterations, ctx.Cancellation),
+            KernelBench.DecodeAttention(gpu, heads, kvHeads, headDim, context, iterations, ctx.Cancellation),
         };
         var rows = timings.Select(t => new Row(t.Kernel, t.Shape, t.Iterations, t.SecondsPerLaunch, t.Bytes, t.BytesPerSecond,
             t.BytesPerSecond / peakBw, t.Flops, t.FlopsPerSecond, t.FlopsPerSecond / peakFlops)).ToList();
         var report = new Report(gpu.Device, gpu.IsCuda, DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'"), $"{hardware} ({host.Name})", peakBw, peakFlops, rows);
-        switch (format)
-        {
-            case OutputFormat.Json: Json.Write(ctx.Out, report); break;
-            case OutputFormat.Csv:
-                Csv.Write(ctx.Out, ["kernel", "shape", "iterations", "seconds_per_launch", "bytes", "bytes_per_second", "bandwidth_fraction", "flops", "flops_per_second", "compute_fraction"],
-                    rows.Select(r => (IReadOnlyList<object?>)[r.Kernel, r.Shape, r.Iterations, r.SecondsPerLaunch, r.Bytes, r.BytesPerSecond, r.BandwidthFraction, r.Flops, r.FlopsPerSecond, r.ComputeFraction]));
-                break;
-            default:
-                ctx.Out.WriteLine($"{report.Device} ({report.DateUtc}); peaks of {report.PeakFrom}: {Units.BytesPerSecond(peakBw)}, {Units.FlopsPerSecond(peakFlops)} fp16");
-                var t = new TextTable("kernel", "shape", "time/launch", "bandwidth", "of peak", "FLOP/s", "of peak");
-                foreach (var r in rows)
-                    t.Add(r.Kernel, r.Shape, Units.Seconds(r.SecondsPerLaunch), Units.BytesPerSecond(r.BytesPerSecond), Units.Percent(r.BandwidthFraction),
-                        Units.FlopsPerSecond(r.FlopsPerSecond), Units.Percent(r.ComputeFraction));
-                t.Write(ctx.Out);
-                break;
-        }
+        new BenchKernelsRenderer().Write(ctx.Out, report, format);
         return ExitCodes.Success;
     }
 }

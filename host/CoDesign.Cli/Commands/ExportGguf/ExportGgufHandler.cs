@@ -16,16 +16,7 @@ public static class ExportGgufHandler
         var weights = TensorRunInputs.LoadWeights(model, seed);
         var r = GgufExporter.Write(weights, outFile, type);
         var e = new Exported(weights.Config.Name, r.Architecture, outFile, r.Tensors, r.Bytes);
-        switch (format)
-        {
-            case OutputFormat.Json: Json.Write(ctx.Out, e); break;
-            case OutputFormat.Csv:
-                Csv.Write(ctx.Out, ["model", "architecture", "file", "tensors", "bytes"], [[e.Model, e.Architecture, e.File, e.Tensors, e.Bytes]]);
-                break;
-            default:
-                ctx.Out.WriteLine($"wrote {e.Model} as GGUF ({e.Architecture}) to {e.File}: {e.Tensors} tensors, {Units.Bytes(e.Bytes)}");
-                break;
-        }
+        new ExportGgufRenderer().Write(ctx.Out, e, format);
         return ExitCodes.Success;
     }
 }

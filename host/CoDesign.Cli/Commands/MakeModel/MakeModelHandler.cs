@@ -30,17 +30,7 @@ public static class MakeModelHandler
         var weights = RandomModel.Create(config, seed, storage);
         var (cfg, file, bytes, count) = ModelDirectoryWriter.Write(weights, outDir);
         var m = new MadeModel(config.Name, outDir, cfg, file, storage.HeaderName(), count, bytes, seed);
-        switch (format)
-        {
-            case OutputFormat.Json: Json.Write(ctx.Out, m); break;
-            case OutputFormat.Csv:
-                Csv.Write(ctx.Out, ["model", "directory", "config", "weights", "dtype", "tensors", "bytes", "seed"],
-                    [[m.Model, m.Directory, m.Config, m.Weights, m.Dtype, m.Tensors, m.Bytes, m.Seed]]);
-                break;
-            default:
-                ctx.Out.WriteLine($"wrote {m.Model} to {m.Directory}: {m.Tensors} {m.Dtype} tensors, {Units.Bytes(m.Bytes)} ({m.Weights}), seed {m.Seed}");
-                break;
-        }
+        new MakeModelRenderer().Write(ctx.Out, m, format);
         return ExitCodes.Success;
     }
 }

@@ -10,20 +10,7 @@ public static class ReportHandler
     {
         var rows = ResultsFile.Merge(results);
         var written = SweepReport.Write(rows, outDir, title ?? $"CoDesign sweep report: {Path.GetFileNameWithoutExtension(results[0])}");
-        // stdout names what was written, in the asked format; the report itself is the files.
-        (string Kind, string Path)[] files = [("html", written.Html), ("csv", written.Csv), ("markdown", written.Markdown)];
-        switch (format)
-        {
-            case OutputFormat.Json:
-                Json.Write(ctx.Out, new { points = rows.Count, figures = written.FigureIds.Count, html = written.Html, csv = written.Csv, markdown = written.Markdown });
-                break;
-            case OutputFormat.Csv:
-                Csv.Write(ctx.Out, ["kind", "path"], files.Select(f => (IReadOnlyList<object?>)[f.Kind, f.Path]));
-                break;
-            default:
-                foreach (var f in files) ctx.Out.WriteLine(f.Path);
-                break;
-        }
+        new ReportRenderer().Write(ctx.Out, new ReportOutput(rows.Count, written.FigureIds.Count, written.Html, written.Csv, written.Markdown), format);
         ctx.Err.WriteLine($"report: {rows.Count} points, {written.FigureIds.Count} figures -> {outDir}");
         return ExitCodes.Success;
     }

@@ -14,7 +14,7 @@ public static class GemmHandler
     {
         var wl = GemmWorkload.Random(m, k, n, seed);
         var report = GemmRunner.RunAsync(cfg, wl, opts, op, ctx.Cancellation).GetAwaiter().GetResult();
-        RtlReportWriter.Write(ctx.Out, [report], format);
+        new RtlOpRenderer().Write(ctx.Out, [report], format);
         return report.BitExactVsGolden ? ExitCodes.Success : ExitCodes.InternalFailure;
     }
 }

@@ -21,7 +21,7 @@ public static class SoftmaxCommand
             RtlLimits.CheckSoftmax(cfg, p.GetValue(rows), p.GetValue(length), p.GetValue(rtl.AllowLongRun));
             var opts = rtl.RunOptions(p);
             var r = SoftmaxRunner.RunAsync(cfg, p.GetValue(rows), p.GetValue(length), p.GetValue(rtl.Seed), opts, ctx.Cancellation).GetAwaiter().GetResult();
-            RtlReportWriter.Write(ctx.Out, [r], p.GetValue(format));
+            new RtlOpRenderer().Write(ctx.Out, [r], p.GetValue(format));
             return r.BitExactVsGolden ? ExitCodes.Success : ExitCodes.InternalFailure;
         });
         return cmd;
@@ -41,7 +41,7 @@ public static class SoftmaxCommand
             RtlLimits.CheckAttention(cfg, p.GetValue(context), p.GetValue(group), p.GetValue(rtl.AllowLongRun));
             var opts = rtl.RunOptions(p);
             var r = AttentionRunner.RunAsync(cfg, p.GetValue(context), p.GetValue(group), p.GetValue(rtl.Seed), opts, ctx.Cancellation).GetAwaiter().GetResult();
-            RtlReportWriter.Write(ctx.Out, [r], p.GetValue(format));
+            new RtlOpRenderer().Write(ctx.Out, [r], p.GetValue(format));
             return r.BitExactVsGolden ? ExitCodes.Success : ExitCodes.InternalFailure;
         });
         return cmd;

@@ -18,7 +18,7 @@ public static class RunCommand
         inputs.AddTo(cmd);
         cmd.Options.Add(backend);
         cmd.Options.Add(format);
-        cmd.SetAction(p => RunHandler.Run(p, inputs, p.GetValue(backend)!, p.GetValue(format), ctx));
+        cmd.SetAction(p => RunHandler.Run(inputs.Resolve(p, p.GetValue(backend)!, ctx.Cancellation), p.GetValue(format), ctx));
         return cmd;
     }
 }

@@ -35,8 +35,19 @@ public sealed class TensorRunInputs
     public Option<int> MaxBatch { get; } = new("--max-batch") { Description = "Most requests per stage; others wait and join as requests finish", DefaultValueFactory = _ => 4 };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for random weights of tiny-moe/tiny-dense without a directory, and for default prompts", DefaultValueFactory = _ => 1 };
     public Option<string> Hardware { get; } = CommonOptions.Hardware();
-    /// <summary>Set by the handler from the CLI context: Ctrl-C stops the engine between stages.</summary>
-    public CancellationToken Cancellation { get; set; }
+    /// <summary>Everything 'run' and 'validate' need, resolved and checked from the command line before any work.</summary>
+    public sealed record Resolved(ModelWeights Weights, List<Request> Requests, EngineOptions Options, string XpuBackend, string PimBackend);
+
+    /// <summary>Weights, then requests, then the Program and engine options, then backends: the order errors are found in.
+    /// Ctrl-C (<paramref name="ct"/>) stops the engine between stages.</summary>
+    public Resolved Resolve(ParseResult p, string backend, CancellationToken ct)
+    {
+        var weights = LoadWeights(p.GetValue(Model)!, p.GetValue(Seed));
+        var requests = Requests(p, weights);
+        var options = EngineOptions(p, weights, ct);
+        var (xpu, pim) = BackendNames(p, backend);
+        return new(weights, requests, options, xpu, pim);
+    }
 
     public void AddTo(Command cmd)
     {
@@ -114,10 +125,10 @@ public sealed class TensorRunInputs
     /// --hardware exactly as 'codesign compile' would. Its placement policy, co-processing, expert-latency table and
     /// bank-bundle spaces become the engine's plan.
     /// </summary>
-    public EngineOptions EngineOptions(ParseResult p, ModelWeights w)
+    public EngineOptions EngineOptions(ParseResult p, ModelWeights w, CancellationToken ct = default)
     {
         RunLimits.CheckBatch(p.GetValue(MaxBatch));
-        return new() { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(Program(p, w)), Cancellation = Cancellation };
+        return new() { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(Program(p, w)), Cancellation = ct };
     }
 
     public Schema.V1.Program Program(ParseResult p, ModelWeights w)

@@ -101,12 +101,7 @@ public static class SimulateHandler
                               $"{(traceOptions.Format == TraceFormat.Perfetto ? "Perfetto protobuf" : "Chrome JSON")} {Units.Bytes(bytes.Length)} -> {tracePath}");
         }
 
-        switch (format)
-        {
-            case OutputFormat.Json: Json.Write(ctx.Out, result); break;
-            case OutputFormat.Csv: SimulationTable.WriteCsv(ctx.Out, result); break;
-            default: SimulationTable.WriteTable(ctx.Out, result); break;
-        }
+        new SimulateRenderer().Write(ctx.Out, result, format);
         foreach (var note in result.Notes) ctx.Err.WriteLine($"codesign: note: {note}");
         return ExitCodes.Success;
     }

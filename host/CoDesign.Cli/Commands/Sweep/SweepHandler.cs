@@ -21,7 +21,7 @@ public static class SweepHandler
         var shard = Sweeps.Run.Shard.Parse(a.Shard);
         if (a.Jobs < 1) throw new InputException($"--jobs must be at least 1, got {a.Jobs}");
         var points = shard.Select(SweepExpander.Expand(spec, AxisArgs.Overrides(a.Set)));
-        if (a.List) { WritePoints(ctx.Out, points, a.Format); return ExitCodes.Success; }
+        if (a.List) { new SweepListRenderer().Write(ctx.Out, points, a.Format); return ExitCodes.Success; }
         SweepLimits.CheckWork(spec.Name, points, a.AllowLongRun);
 
         string outPath = a.Out ?? spec.Name + (shard.N > 1 ? $".shard{shard.I}of{shard.N}" : "") + ".jsonl";
@@ -56,7 +56,7 @@ public static class SweepHandler
 
         var mine = points.Select(p => p.Id).ToHashSet();
         var rows = ResultsFile.Canonical(ResultsFile.Load(outPath).Rows).Where(r => mine.Contains(r.Id)).ToList();
-        WriteRows(ctx.Out, rows, a.Format);
+        new SweepResultsRenderer().Write(ctx.Out, rows, a.Format);
         return outcome.InternalFailures > 0 ? ExitCodes.InternalFailure : ExitCodes.Success;
     }
 
@@ -82,36 +82,4 @@ public static class SweepHandler
     /// <summary>A live progress bar only for a person at a terminal: never in pipes, CI logs or tests.</summary>
     static bool Interactive(CliContext ctx) =>
         ReferenceEquals(ctx.Err, Console.Error) && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
-
-    static void WritePoints(TextWriter w, IReadOnlyList<SweepPoint> points, OutputFormat format)
-    {
-        switch (format)
-        {
-            case OutputFormat.Json:
-                Json.Write(w, points.Select(p => new { p.Index, p.Id, p.Group, p.Choices, Params = new SortedDictionary<string, object>(p.Params.ToDictionary(), StringComparer.Ordinal), p.BaselineId }));
-                break;
-            case OutputFormat.Csv:
-                Csv.Write(w, ["index", "id", "group", "point", "baseline_id"],
-                    points.Select(p => (IReadOnlyList<object?>)[p.Index, p.Id, p.Group, string.Join(" ", p.Choices.Select(c => $"{c.Key}={c.Value}")), p.BaselineId]));
-                break;
-            default:
-                var t = new TextTable("index", "id", "group", "point", "model");
-                t.RightAligned.Add(0);
-                foreach (var p in points) t.Add(p.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Id, p.Group,
-                    string.Join(" ", p.Choices.Select(c => $"{c.Key}={c.Value}")), p.Text("model") ?? "");
-                t.Write(w);
-                w.WriteLine($"{points.Count} points");
-                break;
-        }
-    }
-
-    static void WriteRows(TextWriter w, IReadOnlyList<ResultRow> rows, OutputFormat format)
-    {
-        switch (format)
-        {
-            case OutputFormat.Json: Json.Write(w, rows); break;
-            case OutputFormat.Csv: Csv.Write(w, ResultTable.Header, ResultTable.Rows(rows)); break;
-            default: SweepTable.Write(w, rows); break;
-        }
-    }
 }

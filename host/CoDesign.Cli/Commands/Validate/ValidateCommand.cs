@@ -20,7 +20,7 @@ public static class ValidateCommand
         inputs.AddTo(cmd);
         cmd.Options.Add(backend);
         cmd.Options.Add(format);
-        cmd.SetAction(p => ValidateHandler.Run(p, inputs, p.GetValue(backend)!, p.GetValue(format), ctx));
+        cmd.SetAction(p => ValidateHandler.Run(inputs.Resolve(p, p.GetValue(backend)!, ctx.Cancellation), p.GetValue(format), ctx));
         return cmd;
     }
 }
