@@ -1,6 +1,7 @@
 using CoDesign.Cli;
 using CoDesign.Runtime.Tensors.Gguf;
 using CoDesign.Runtime.Tensors.Weights;
+using CoDesign.Testing;
 
 namespace CoDesign.Runtime.Oracle.Tests;
 

@@ -19,4 +19,17 @@ public sealed class EngineOptions
 
     /// <summary>Sees each request's logits as its token is chosen (request id, step, the vocabulary's logits): the outside-oracle comparison reads them.</summary>
     public Action<int, int, double[]>? LogitsObserver { get; init; }
+
+    /// <summary>A bug planted in the engine's own code, for the tests that show validate catches one.</summary>
+    internal EngineFault Fault { get; init; }
+}
+
+/// <summary>Engine-level bugs the validation tests plant: code that the reference and the candidate run alike.</summary>
+internal enum EngineFault
+{
+    None,
+    /// <summary>Every decode token takes the position after its own.</summary>
+    DecodePositionOffByOne,
+    /// <summary>The expert combine weights each token's experts in reverse routing order.</summary>
+    ExpertWeightsReversed,
 }

@@ -141,7 +141,8 @@ public sealed class InferenceEngine
         {
             var input = s.NextInput;
             segments.Add(new Segment(s, tokens.Count, input.Length, !s.Prefilled));
-            for (int i = 0; i < input.Length; i++) { tokens.Add(input[i]); positions.Add(s.Cache.Length + i); }
+            int shift = _o.Fault == EngineFault.DecodePositionOffByOne && s.Prefilled ? 1 : 0;
+            for (int i = 0; i < input.Length; i++) { tokens.Add(input[i]); positions.Add(s.Cache.Length + i + shift); }
         }
         int rows = tokens.Count;
         var pos = positions.ToArray();
@@ -268,7 +269,7 @@ public sealed class InferenceEngine
             for (int j = 0; j < k; j++)
             {
                 int ex = route.Experts[r * k + j];
-                double wgt = route.Weights[r * k + j];
+                double wgt = route.Weights[r * k + (_o.Fault == EngineFault.ExpertWeightsReversed ? k - 1 - j : j)];
                 int t = members[ex].IndexOf(r, cursor[ex]);
                 cursor[ex] = t;
                 var o = outputs[ex];

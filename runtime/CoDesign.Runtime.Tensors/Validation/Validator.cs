@@ -18,9 +18,19 @@ public sealed record TokenCheck(int RequestId, int[] Reference, int[] Candidate,
     public string Reason { get; init; } = "";
 }
 
+/// <summary>
+/// The engine's reference run against <see cref="IndependentReference"/> (both float64): the largest logit
+/// difference relative to the step's max|logit|, the float64 bound it must stay within, and the steps where the
+/// engine chose a token the independent forward decisively does not.
+/// </summary>
+public sealed record EngineCheck(int Requests, int Steps, double MaxRelLogitDifference, double Bound, int TokenMismatches, bool Pass, string Reason);
+
 public sealed record ValidationReport(string Backend, string PimBackend, Precision XpuPrecision, Precision PimPrecision, IReadOnlyList<OpCheck> Ops,
     IReadOnlyList<TokenCheck> Tokens, double LogitTolerance, bool Pass)
 {
+    /// <summary>The engine's own code checked against a second implementation; null when not run.</summary>
+    public EngineCheck? Engine { get; init; }
+
     /// <summary>Operator kinds whose precision differs from their side's (<see cref="IBackend.PrecisionOf"/>), per side.</summary>
     public IReadOnlyDictionary<OpKind, Precision> XpuExceptions { get; init; } = new Dictionary<OpKind, Precision>();
     public IReadOnlyDictionary<OpKind, Precision> PimExceptions { get; init; } = new Dictionary<OpKind, Precision>();
@@ -30,7 +40,10 @@ public sealed record ValidationReport(string Backend, string PimBackend, Precisi
 /// Validates a backend pair (xPU side, PIM side) against the float64 reference:
 /// 1. a reference run in which every operator is also executed on the candidate with identical inputs
 ///    (<see cref="ComparingBackend"/>), giving per-operator errors;
-/// 2. an independent run on the candidate alone, whose greedy tokens are compared with the reference's.
+/// 2. an independent run on the candidate alone, whose greedy tokens are compared with the reference's;
+/// 3. the reference run's logits against <see cref="IndependentReference"/>, a second float64 decoder that shares no
+///    code with the engine: 1 and 2 run the engine's embedding, positions, residuals, combine and KV writes on
+///    both sides, so only 3 sees a bug there.
 /// </summary>
 public static class Validator
 {
@@ -46,6 +59,7 @@ public static class Validator
         {
             MaxBatch = options.MaxBatch,
             Plan = options.Plan,
+            Fault = options.Fault,
             LogitsObserver = (id, step, row) => { lock (into) into[(id, step)] = row; options.LogitsObserver?.Invoke(id, step, row); },
         };
         var pStats = new Dictionary<OpKind, OpErrorStats>();
@@ -86,13 +100,62 @@ public static class Validator
                 ? CompareTokens(r, c, logitTol)
                 : CompareTokens(r, c, logitTol, refLogits[(r.Id, first)], candLogits[(c.Id, first)]);
         }).ToList();
-        bool pass = ops.All(o => o.Pass) && tokens.All(t => t.Verdict != "mismatch");
+        var engine = CheckEngine(w, requests, reference, refLogits, maxContext);
+        bool pass = ops.All(o => o.Pass) && tokens.All(t => t.Verdict != "mismatch") && engine.Pass;
         return new ValidationReport(xName, pName, ux, up, ops, tokens, logitTol, pass)
         {
+            Engine = engine,
             XpuExceptions = uxOf.Where(p => p.Value != ux).ToDictionary(),
             PimExceptions = upOf.Where(p => p.Value != up).ToDictionary(),
         };
     }
+
+    /// <summary>
+    /// Teacher-forces <see cref="IndependentReference"/> on each request's prompt and reference tokens. Both sides are
+    /// float64 and differ only in summation order, so the bound is the float64 logit tolerance
+    /// (<see cref="Tolerances.Logits(ModelConfig, int, Precision, Precision?, Func{OpKind, bool}?)"/>); a token
+    /// the engine chose counts as wrong when the independent forward prefers another by more than twice the measured
+    /// difference (the same tie rule as the candidate's tokens).
+    /// </summary>
+    static EngineCheck CheckEngine(ModelWeights w, IReadOnlyList<Request> requests, EngineResult reference,
+        Dictionary<(int, int), double[]> refLogits, int maxContext)
+    {
+        double bound = Tolerances.Logits(w.Config, maxContext, Precision.Float64);
+        double worst = 0;
+        int steps = 0, wrong = 0;
+        string reason = "";
+        var prompts = requests.ToDictionary(r => r.Id, r => r.Prompt);
+        foreach (var r in reference.Requests)
+        {
+            var tokens = prompts[r.Id].Concat(r.Generated[..^1]).ToList();
+            var expected = IndependentReference.Logits(w, tokens, r.Generated.Length);
+            for (int s = 0; s < expected.Length; s++)
+            {
+                if (!refLogits.TryGetValue((r.Id, s), out var got))
+                {
+                    wrong++;
+                    if (reason == "") reason = $"request {r.Id} step {s}: the engine reported no logits";
+                    continue;
+                }
+                double scale = expected[s].Max(Math.Abs), delta = 0;
+                for (int t = 0; t < got.Length; t++) delta = Math.Max(delta, Math.Abs(got[t] - expected[s][t]));
+                double rel = scale > 0 ? delta / scale : delta;
+                steps++;
+                int best = 0;
+                for (int t = 1; t < expected[s].Length; t++) if (expected[s][t] > expected[s][best]) best = t;
+                bool chosenWrong = best != r.Generated[s] && expected[s][best] - expected[s][r.Generated[s]] > 2 * delta;
+                if (chosenWrong) wrong++;
+                worst = Math.Max(worst, rel);
+                if (reason == "" && (rel > bound || chosenWrong))
+                    reason = $"request {r.Id} step {s}: engine logits differ from the independent forward by {S(rel)} of max|logit| (bound {S(bound)})" +
+                             (chosenWrong ? $", and it chose token {r.Generated[s]} where the independent forward decisively gives {best}" : "");
+            }
+        }
+        bool pass = worst <= bound && wrong == 0;
+        return new EngineCheck(reference.Requests.Count, steps, worst, bound, wrong, pass, pass ? "" : reason);
+    }
+
+    static string S(double x) => x.ToString("0.00e+0", System.Globalization.CultureInfo.InvariantCulture);
 
     static int FirstDifference(RequestResult r, RequestResult c)
     {

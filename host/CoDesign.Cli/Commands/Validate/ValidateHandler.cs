@@ -13,7 +13,7 @@ public static class ValidateHandler
     public sealed record OpRow(string Side, string Op, long Calls, double MaxAbsError, double MaxRelError, double Tolerance, bool Pass);
     public sealed record TokenRow(int Request, string Verdict, int FirstDifference, double ReferenceMargin, double MarginTolerance, int[] Reference, int[] Candidate, string Reason);
     public sealed record Report(string Model, string Weights, string Backend, string PimBackend, string XpuPrecision, string PimPrecision, double LogitTolerance,
-        IReadOnlyList<OpRow> Operators, IReadOnlyList<TokenRow> Tokens, bool TokensMatch, bool Pass);
+        IReadOnlyList<OpRow> Operators, IReadOnlyList<TokenRow> Tokens, bool TokensMatch, EngineCheck? Engine, bool Pass);
 
     public static int Run(TensorRunInputs.Resolved run, OutputFormat format, CliContext ctx)
     {
@@ -26,7 +26,7 @@ public static class ValidateHandler
             Describe(v.PimPrecision, v.PimExceptions), v.LogitTolerance,
             v.Ops.Select(o => new OpRow(o.Side, o.Op.Name(), o.Calls, o.MaxAbsError, o.MaxRelError, o.Tolerance, o.Pass)).ToList(),
             v.Tokens.Select(t => new TokenRow(t.RequestId, t.Verdict, t.FirstDifference, t.ReferenceMargin, t.MarginTolerance, t.Reference, t.Candidate, t.Reason)).ToList(),
-            v.Tokens.All(t => t.Verdict == "match"), v.Pass);
+            v.Tokens.All(t => t.Verdict == "match"), v.Engine, v.Pass);
         new ValidateRenderer().Write(ctx.Out, report, format);
         if (!report.Pass) ctx.Err.WriteLine($"codesign: validation failed: {xName}/{pName} differs from reference beyond the derived tolerances");
         return report.Pass ? ExitCodes.Success : ExitCodes.InternalFailure;

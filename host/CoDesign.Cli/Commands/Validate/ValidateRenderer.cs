@@ -20,6 +20,10 @@ public sealed class ValidateRenderer : Renderer<ValidateHandler.Report>
         k.Write(w);
         w.WriteLine($"excused ties: {r.Tokens.Count(q => q.Verdict == "tie")} of {r.Tokens.Count} requests");
         foreach (var q in r.Tokens.Where(q => q.Verdict != "match")) w.WriteLine($"request {q.Request} {q.Verdict}: {q.Reason}");
+        if (r.Engine is { } e)
+            w.WriteLine($"engine vs independent float64 decoder: {e.Steps} steps of {e.Requests} requests, max logit difference " +
+                $"{Sci(e.MaxRelLogitDifference)} of max|logit| (bound {Sci(e.Bound)}), {e.TokenMismatches} tokens decisively different; " +
+                (e.Pass ? "pass" : $"FAIL: {e.Reason}"));
         string tokens = r.TokensMatch ? "greedy tokens match" : r.Tokens.Any(q => q.Verdict == "mismatch") ? "greedy tokens differ" : "greedy tokens differ only at reference ties";
         w.WriteLine($"{tokens}; {(r.Pass ? "PASS" : "FAIL")}");
     }

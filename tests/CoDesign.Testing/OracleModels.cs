@@ -3,9 +3,10 @@ using CoDesign.Runtime.Tensors.Numerics;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Runtime.Tensors.Weights;
 
-namespace CoDesign.Runtime.Oracle.Tests;
+namespace CoDesign.Testing;
 
-/// <summary>The tiny models the oracle checks, one per llama.cpp architecture path.</summary>
+/// <summary>The tiny models the outside oracle and the independent reference check, one per architecture path (llama.cpp
+/// names them llama, qwen2moe, qwen3moe).</summary>
 public static class OracleModels
 {
     public static ModelWeights Dense() => RandomModel.Create(TinyPresets.TryGet("tiny-dense")!, 1, TensorDType.BF16);
