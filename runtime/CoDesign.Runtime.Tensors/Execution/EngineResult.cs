@@ -10,11 +10,12 @@ public sealed record RequestResult(int Id, int PromptTokens, int[] Generated, do
 /// One engine iteration. Kind is named by <see cref="CoDesign.Machine.Stages.StageKinds"/>, as in simulate and analyze. Placement says where
 /// operators ran: expert runs per side, decode-attention runs on the PIM side, and the names of every operator
 /// that ran on the PIM side in this stage (named by <see cref="CoDesign.Schema.Ops.OpNames"/>, plus "experts"); the rest ran on
-/// the xPU side.
+/// the xPU side. XpuSeconds and PimSeconds are each side's busy time; OverlapSeconds the time both were busy at
+/// once (measured from the calls' intervals: co-processing at work).
 /// </summary>
 public sealed record StageRecord(int Index, string Kind, int Requests, int PrefillTokens, int DecodeTokens,
     double WallSeconds, double XpuSeconds, double PimSeconds, int ExpertRunsOnXpu, int ExpertRunsOnPim,
-    int DecodeAttentionOnPim, IReadOnlyList<string> OnPim, long KvBytesInUse);
+    int DecodeAttentionOnPim, IReadOnlyList<string> OnPim, long KvBytesInUse, double OverlapSeconds);
 
 public sealed record OpTime(string Side, OpKind Op, long Calls, double Seconds);
 

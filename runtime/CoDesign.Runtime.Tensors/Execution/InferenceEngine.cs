@@ -56,7 +56,8 @@ public sealed class InferenceEngine
     {
         foreach (var r in requests) CheckRequest(r);
         var pool = new KvCachePool(_w.Layers.Length, _w.KvHeads * _w.HeadDim);
-        var waiting = new Queue<Request>(requests);
+        // In arrival order (stable: equal arrivals keep the caller's order).
+        var waiting = new Queue<Request>(requests.OrderBy(r => r.ArrivalStage));
         var running = new List<Sequence>();
         var done = new List<RequestResult>();
         var stages = new List<StageRecord>();
@@ -64,13 +65,16 @@ public sealed class InferenceEngine
         for (int stage = 0; waiting.Count > 0 || running.Count > 0; stage++)
         {
             _o.Cancellation.ThrowIfCancellationRequested();   // Ctrl-C between stages
-            while (running.Count < _o.MaxBatch && waiting.Count > 0)
+            // Nothing running: the engine idles until the next arrival (no empty stages are recorded).
+            if (running.Count == 0 && waiting.Peek().ArrivalStage > stage) stage = waiting.Peek().ArrivalStage;
+            while (running.Count < _o.MaxBatch && waiting.Count > 0 && waiting.Peek().ArrivalStage <= stage)
             {
                 var r = waiting.Dequeue();
                 running.Add(new Sequence(r, pool.Allocate(stage, r.Id, r.Prompt.Length + r.MaxNewTokens), stage));
             }
             var sw = Stopwatch.StartNew();
             double x0 = _xpu.TotalSeconds, p0 = _pim.TotalSeconds;
+            _xpu.TakeIntervals(); _pim.TakeIntervals();
             var counters = new StageCounters();
             var logits = Forward(running, counters, out var segments);
             for (int i = 0; i < running.Count; i++)
@@ -84,7 +88,8 @@ public sealed class InferenceEngine
                 segments.Where(g => g.Prefill).Sum(g => g.Rows), segments.Count(g => !g.Prefill),
                 sw.Elapsed.TotalSeconds, _xpu.TotalSeconds - x0, _pim.TotalSeconds - p0,
                 counters.ExpertsOnXpu, counters.ExpertsOnPim, counters.DecodeAttentionOnPim,
-                [.. counters.OnPim.Order(StringComparer.Ordinal)], pool.BytesInUse));
+                [.. counters.OnPim.Order(StringComparer.Ordinal)], pool.BytesInUse,
+                BusyOverlap.Of(_xpu.TakeIntervals(), _pim.TakeIntervals()) / (double)Stopwatch.Frequency));
             foreach (var s in running.Where(s => s.Generated.Count >= s.Request.MaxNewTokens).ToList())
             {
                 pool.Free(stage, s.Request.Id);
@@ -103,6 +108,7 @@ public sealed class InferenceEngine
     {
         if (r.Prompt.Length == 0) throw new InputException($"request {r.Id}: empty prompt");
         if (r.MaxNewTokens < 1) throw new InputException($"request {r.Id}: max new tokens must be at least 1");
+        if (r.ArrivalStage < 0) throw new InputException($"request {r.Id}: arrival stage must not be negative, got {r.ArrivalStage}");
         foreach (var t in r.Prompt)
             if (t < 0 || t >= _w.Vocab) throw new InputException($"request {r.Id}: token id {t} is outside the vocabulary [0, {_w.Vocab})");
     }

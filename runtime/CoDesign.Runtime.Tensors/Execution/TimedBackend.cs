@@ -6,9 +6,13 @@ using CoDesign.Schema.V1;
 
 namespace CoDesign.Runtime.Tensors.Execution;
 
-/// <summary>Forwards to a backend and accumulates wall time and calls per operator kind (thread-safe).</summary>
+/// <summary>
+/// Forwards to a backend and accumulates wall time and calls per operator kind (thread-safe), and keeps each call's
+/// interval until <see cref="TakeIntervals"/> so the engine can measure how long the two sides really overlapped.
+/// </summary>
 public sealed class TimedBackend(IBackend inner) : IBackend
 {
+    readonly List<(long Start, long End)> _intervals = [];
     readonly long[] _ticks = new long[Enum.GetValues<OpKind>().Length];
     readonly long[] _calls = new long[Enum.GetValues<OpKind>().Length];
     long _total;
@@ -23,6 +27,17 @@ public sealed class TimedBackend(IBackend inner) : IBackend
     public double Seconds(OpKind k) => Interlocked.Read(ref _ticks[(int)k]) / (double)Stopwatch.Frequency;
     public long Calls(OpKind k) => Interlocked.Read(ref _calls[(int)k]);
 
+    /// <summary>The calls' intervals (Stopwatch ticks) since the last take, and forget them.</summary>
+    public List<(long Start, long End)> TakeIntervals()
+    {
+        lock (_intervals)
+        {
+            var list = new List<(long, long)>(_intervals);
+            _intervals.Clear();
+            return list;
+        }
+    }
+
     T Time<T>(OpKind k, Func<T> f)
     {
         long t0 = Stopwatch.GetTimestamp();
@@ -31,6 +46,7 @@ public sealed class TimedBackend(IBackend inner) : IBackend
         Interlocked.Add(ref _ticks[(int)k], dt);
         Interlocked.Add(ref _total, dt);
         Interlocked.Increment(ref _calls[(int)k]);
+        lock (_intervals) _intervals.Add((t0, t0 + dt));
         return r;
     }
 

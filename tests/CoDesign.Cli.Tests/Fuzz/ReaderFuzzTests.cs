@@ -1,4 +1,5 @@
 using System.Text;
+using RequestSchedule = CoDesign.Cli.Commands.Run.RequestSchedule;
 using RunInputs = CoDesign.Cli.Commands.Run.TensorRunInputs;
 using RunLimits = CoDesign.Cli.Commands.Run.RunLimits;
 
@@ -242,10 +243,44 @@ public class ReaderFuzzTests
             {
                 var path = Prompts(i);
                 int newTokens = v.Pick([1, 2, 4096, 5000]);
-                yield return ($"case {i}", () => RunLimits.CheckRequests(RunInputs.ReadPrompts(path, newTokens), newTokens, "prompts"));
+                yield return ($"case {i}", () => RunLimits.CheckRequests(RunInputs.ReadPrompts(path, newTokens), "prompts"));
             }
         }
         FuzzContract.Readers(Reads(), 260);
+    }
+
+    [Test]
+    public void RequestSchedules()
+    {
+        var v = new FuzzValues(1610);
+        string Schedule(int i)
+        {
+            if (i % 20 == 19) return Write("requests.csv", v.Garbage());
+            var sb = new StringBuilder(v.Rng.NextDouble() < 0.9 ? "arrival_stage,max_new_tokens,prompt\n" : v.Pick(["arrival,max_new_tokens,prompt\n", "", "arrival_stage,max_new_tokens\n"]));
+            for (int l = v.Rng.Next(0, 4); l > 0; l--)
+            {
+                string Num(int max) => v.Rng.NextDouble() < 0.1 ? v.Arg() : v.Rng.Next(0, max).ToString();
+                var ids = Enumerable.Range(0, v.Rng.Next(0, 6)).Select(_ => Num(1100));
+                sb.Append(Num(6)).Append(',').Append(Num(5)).Append(',').Append(string.Join(' ', ids));
+                sb.Append(v.Rng.NextDouble() < 0.1 ? ",extra\n" : "\n");
+            }
+            return Write("requests.csv", sb.ToString());
+        }
+        IEnumerable<(string[], string?)> Cases()
+        {
+            for (int i = 0; i < 20; i++)
+                yield return (["run", "--model", "tiny-moe", "--requests", Schedule(i), "--max-batch", v.Pick(["1", "2", "0"]), "--format", v.Pick(["json", "table", "csv"])], null);
+        }
+        FuzzContract.All(Cases(), _dir, 20);
+        IEnumerable<(string, Action)> Reads()
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                var path = Schedule(i);
+                yield return ($"case {i}", () => RunLimits.CheckRequests(RequestSchedule.Read(path), "requests"));
+            }
+        }
+        FuzzContract.Readers(Reads(), 200);
     }
 
     [Test]

@@ -27,9 +27,11 @@ public static class RunHandler
         EngineResult r;
         string xDev, pDev;
         RtlRow? rtl = null;
-        // One instance when both sides name the same backend: backends are thread-safe, and a GPU then holds the weights once.
+        // The xPU and the PIM side are separate backend instances (their own threads and caches), so co-processing
+        // runs the two concurrently. The gpu backend is the exception: one instance keeps one copy of the weights on
+        // the device, and its calls are serialised on that device (docs/runtime-tensors.md).
         var xpu = xf();
-        var pim = pName == xName ? xpu : pf();
+        var pim = pName == xName && xName == "gpu" ? xpu : pf();
         try
         {
             xDev = xpu.Device; pDev = pim.Device;

@@ -23,7 +23,7 @@ public static class RunLimits
     // Below 1 is left to the engine, which says so in its own words.
     public static void CheckBatch(int n) { if (n > Batch.Max) Batch.Check(n, "--max-batch", "run"); }
 
-    public static void CheckRequests(IReadOnlyList<Request> requests, int newTokens, string where)
+    public static void CheckRequests(IReadOnlyList<Request> requests, string where)
     {
         if (requests.Count > MaxPrompts) throw new InputException($"{where}: {requests.Count} prompts, more than the {MaxPrompts} one run may take");
         long total = 0;
@@ -31,7 +31,7 @@ public static class RunLimits
         {
             if (!PromptTokens.Allows(r.Prompt.Length))
                 throw new InputException($"{where}: prompt {r.Id + 1} has {r.Prompt.Length} tokens (expected {PromptTokens.Text})");
-            total += r.Prompt.Length + (long)newTokens;
+            total += r.Prompt.Length + (long)r.MaxNewTokens;
         }
         if (total > MaxTotalTokens)
             throw new InputException($"{where}: {total} prompt and generated tokens in all, more than the {MaxTotalTokens} one run may process (fewer prompts or --max-new-tokens)");

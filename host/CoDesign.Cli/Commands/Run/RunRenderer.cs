@@ -12,11 +12,11 @@ public sealed class RunRenderer : Renderer<RunHandler.RunReport>
         var t = new TextTable("request", "prompt", "generated token ids", "stages");
         foreach (var q in r.Requests) t.Add(q.Id.ToString(), q.PromptTokens.ToString(), string.Join(' ', q.Generated), $"{q.AdmittedAtStage}-{q.FinishedAtStage}");
         t.Write(w);
-        var s = new TextTable("stage", "kind", "requests", "prefill tok", "decode tok", "wall", "xPU busy", "PIM busy", "experts xPU/PIM", "decode attn on PIM", "on PIM", "KV in use")
+        var s = new TextTable("stage", "kind", "requests", "prefill tok", "decode tok", "wall", "xPU busy", "PIM busy", "both busy", "experts xPU/PIM", "decode attn on PIM", "on PIM", "KV in use")
         { Title = "stages" };
         foreach (var g in r.Stages)
             s.Add(g.Index.ToString(), g.Kind, g.Requests.ToString(), g.PrefillTokens.ToString(), g.DecodeTokens.ToString(), Units.Seconds(g.WallSeconds),
-                Units.Seconds(g.XpuSeconds), Units.Seconds(g.PimSeconds), $"{g.ExpertRunsOnXpu}/{g.ExpertRunsOnPim}", g.DecodeAttentionOnPim.ToString(),
+                Units.Seconds(g.XpuSeconds), Units.Seconds(g.PimSeconds), Units.Seconds(g.OverlapSeconds), $"{g.ExpertRunsOnXpu}/{g.ExpertRunsOnPim}", g.DecodeAttentionOnPim.ToString(),
                 g.OnPim.Count == 0 ? "-" : string.Join(' ', g.OnPim), Units.Bytes(g.KvBytesInUse));
         s.Write(w);
         var o = new TextTable("side", "operator", "calls", "time") { Title = "operators" };

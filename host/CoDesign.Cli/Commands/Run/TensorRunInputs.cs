@@ -32,6 +32,16 @@ public sealed class TensorRunInputs
         Description = "File with one request per line: prompt token ids separated by spaces or commas ('#' starts a comment). Default: 4 random prompts from --seed",
     };
     public Option<int> MaxNewTokens { get; } = new("--max-new-tokens") { Description = "Tokens to generate per request (greedy)", DefaultValueFactory = _ => 8 };
+    public Option<double> MaxNewTokensStd { get; } = new("--max-new-tokens-std")
+    {
+        Description = "Standard deviation of each request's tokens to generate, Gaussian around --max-new-tokens (rounded, at least 1; from --seed), so requests finish at different stages",
+        DefaultValueFactory = _ => 0,
+    };
+    public Option<string?> Schedule { get; } = new("--requests")
+    {
+        Description = "CSV request schedule with header arrival_stage,max_new_tokens,prompt (prompt: token ids separated by spaces): " +
+            "requests join at their arrival stage, so stages mix prefill and decode. Instead of --prompts",
+    };
     public Option<int> MaxBatch { get; } = new("--max-batch") { Description = "Most requests per stage; others wait and join as requests finish", DefaultValueFactory = _ => 4 };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for random weights of tiny-moe/tiny-dense without a directory, and for default prompts", DefaultValueFactory = _ => 1 };
     public Option<string> Hardware { get; } = CommonOptions.Hardware();
@@ -51,7 +61,8 @@ public sealed class TensorRunInputs
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { ProgramFile, Model, PimBackend, CoProcessing, Placement, Prompts, MaxNewTokens, MaxBatch, Seed, Hardware }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { ProgramFile, Model, PimBackend, CoProcessing, Placement, Prompts, Schedule, MaxNewTokens, MaxNewTokensStd, MaxBatch, Seed, Hardware })
+            cmd.Options.Add(o);
     }
 
     /// <summary>
@@ -85,9 +96,21 @@ public sealed class TensorRunInputs
         int newTokens = p.GetValue(MaxNewTokens);
         if (newTokens < 1) throw new InputException("--max-new-tokens must be at least 1");
         RunLimits.CheckNewTokens(newTokens);
+        double std = p.GetValue(MaxNewTokensStd);
+        if (!double.IsFinite(std) || std < 0) throw new InputException($"--max-new-tokens-std must be a non-negative number, got {std}");
+        if (p.GetValue(Schedule) is { } schedule)
+        {
+            if (p.GetValue(Prompts) is not null) throw new InputException("give --prompts or --requests, not both (--requests carries the prompts)");
+            if (p.GetResult(MaxNewTokens) is { Implicit: false } || std > 0)
+                throw new InputException("--requests gives each request's max_new_tokens; --max-new-tokens and --max-new-tokens-std do not apply");
+            var scheduled = RequestSchedule.Read(schedule);
+            RunLimits.CheckRequests(scheduled, $"requests {InputText.Quote(schedule)}");
+            return scheduled;
+        }
         var file = p.GetValue(Prompts);
         var list = file is null ? DefaultPrompts(w.Vocab, newTokens, p.GetValue(Seed)) : ReadPrompts(file, newTokens);
-        RunLimits.CheckRequests(list, newTokens, file is null ? "run" : $"prompts {InputText.Quote(file)}");
+        if (std > 0) list = RequestSchedule.VaryLengths(list, newTokens, std, p.GetValue(Seed));
+        RunLimits.CheckRequests(list, file is null ? "run" : $"prompts {InputText.Quote(file)}");
         return list;
     }
 

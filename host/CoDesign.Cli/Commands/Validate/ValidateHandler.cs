@@ -18,7 +18,8 @@ public static class ValidateHandler
     public static int Run(TensorRunInputs.Resolved run, OutputFormat format, CliContext ctx)
     {
         var (weights, requests, options, xName, pName) = run;
-        var v = Validator.Run(weights, requests, TensorRunInputs.Factory(xName), pName == xName ? null : TensorRunInputs.Factory(pName), options);
+        // Separate instances per side, as run makes them (one shared gpu instance).
+        var v = Validator.Run(weights, requests, TensorRunInputs.Factory(xName), pName == xName && xName == "gpu" ? null : TensorRunInputs.Factory(pName), options);
         // A side's precision, with the operator kinds that keep narrower operands (e.g. the gpu backend's FP16 KV cache).
         static string Describe(Precision p, IReadOnlyDictionary<OpKind, Precision> exceptions) =>
             p + string.Concat(exceptions.OrderBy(e => e.Key).Select(e => $"; {e.Key.Name()} {e.Value}"));
