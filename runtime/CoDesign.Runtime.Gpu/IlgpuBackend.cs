@@ -124,9 +124,9 @@ public sealed class IlgpuBackend : IBackend
         }
     }
 
-    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta)
+    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, RopeFrequencies rope)
     {
-        var (cos, sin) = RopeTables.ForPositions(positions, headDim, theta);
+        var (cos, sin) = RopeTables.ForPositions(positions, rope);
         lock (_gate)
         {
             using var xb = _acc.Allocate1D(Narrow(x));

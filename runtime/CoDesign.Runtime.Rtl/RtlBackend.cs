@@ -245,7 +245,7 @@ public sealed class RtlBackend : IBackend, IPimKernelBackend
 
     // Not PIM operators (no Logic-PIM unit for them): the engine places them on the xPU. They run on the host in FP32 here.
     public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => _host.RmsNorm(x, rows, gamma, eps);
-    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) => _host.Rope(x, rows, heads, headDim, positions, theta);
+    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, RopeFrequencies rope) => _host.Rope(x, rows, heads, headDim, positions, rope);
     public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) => _host.Route(x, rows, router, topK, normalizeTopK);
 
     public void Dispose() => _host.Dispose();

@@ -70,7 +70,7 @@ public abstract class BackendConformanceTests
     {
         int[] pos = [0, 17, 4000];
         var x = Random(3 * W.Heads * W.HeadDim, 4);
-        AssertClose(OpKind.Rope, _reference.Rope(x, 3, W.Heads, W.HeadDim, pos, 10000), _backend.Rope(x, 3, W.Heads, W.HeadDim, pos, 10000));
+        AssertClose(OpKind.Rope, _reference.Rope(x, 3, W.Heads, W.HeadDim, pos, RopeFrequencies.Plain(W.HeadDim, 10000)), _backend.Rope(x, 3, W.Heads, W.HeadDim, pos, RopeFrequencies.Plain(W.HeadDim, 10000)));
     }
 
     [TestCase(4, 3, TestName = "Attention (prefill, 3 new rows after 4 cached)")]

@@ -68,8 +68,34 @@ static class ConfigFeatures
                 f.Add($"{key} = {Short(v)}: {what}; values only, cost unchanged");
                 m.ValueKeys.Add(key);
             }
+        ReadRopeScaling(c, m);
         var unread = c.Unasked().Where(k => !Metadata.Contains(k)).ToList();
         if (unread.Count > 0) f.Add($"not read (not known to change the computation): {string.Join(", ", unread)}");
+    }
+
+    /// <summary>The rope_scaling types whose frequencies the tensor runtime computes (the rest it refuses).</summary>
+    static void ReadRopeScaling(HfConfigReader.Fields c, ModelConfig m)
+    {
+        if (c.Raw("rope_scaling") is not { ValueKind: JsonValueKind.Object } v) return;
+        string? type = (v.TryGetProperty("rope_type", out var t) || v.TryGetProperty("type", out t)) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (type is not ("linear" or "llama3")) return;
+        double Num(string key, bool required)
+        {
+            if (!v.TryGetProperty(key, out var e)) return required ? throw c.Bad($"rope_scaling.{key}", $"missing (rope_type {type} needs it)") : 0;
+            if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double d) || !double.IsFinite(d) || d <= 0)
+                throw c.Bad($"rope_scaling.{key}", $"must be a positive number, got {e.GetRawText()}");
+            return d;
+        }
+        var r = new RopeScaling { Type = type, Factor = Num("factor", true) };
+        if (type == "llama3")
+        {
+            r.LowFreqFactor = Num("low_freq_factor", true);
+            r.HighFreqFactor = Num("high_freq_factor", true);
+            r.OriginalMaxPositionEmbeddings = Num("original_max_position_embeddings", true);
+            if (r.HighFreqFactor <= r.LowFreqFactor)
+                throw c.Bad("rope_scaling.high_freq_factor", $"must exceed low_freq_factor ({r.HighFreqFactor} <= {r.LowFreqFactor})");
+        }
+        m.RopeScaling = r;
     }
 
     static void ReadMla(HfConfigReader.Fields c, ModelConfig m)

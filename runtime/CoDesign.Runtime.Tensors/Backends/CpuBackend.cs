@@ -63,9 +63,9 @@ public sealed class CpuBackend : IBackend
         return Widen(y);
     }
 
-    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta)
+    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, RopeFrequencies rope)
     {
-        var (cos, sin) = RopeTables.ForPositions(positions, headDim, theta);
+        var (cos, sin) = RopeTables.ForPositions(positions, rope);
         var xf = Narrow(x);
         var y = new float[xf.Length];
         int half = headDim / 2;

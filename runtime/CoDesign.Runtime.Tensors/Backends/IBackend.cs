@@ -32,7 +32,7 @@ public interface IBackend : IDisposable
     double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps);
 
     /// <summary>Rotary embedding (Llama "rotate half" layout) of rows [rows, heads·headDim] at the given positions.</summary>
-    double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta);
+    double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, RopeFrequencies rope);
 
     /// <summary>Causal grouped-query attention of one sequence's new rows against its KV cache.</summary>
     double[] Attention(AttentionInput a);

@@ -47,14 +47,14 @@ public sealed class ReferenceBackend : IBackend
         return y;
     }
 
-    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta)
+    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, RopeFrequencies rope)
     {
         var y = (double[])x.Clone();
         int half = headDim / 2;
         for (int r = 0; r < rows; r++)
             for (int i = 0; i < half; i++)
             {
-                var (s, c) = Math.SinCos(positions[r] * RopeTables.InvFrequency(i, headDim, theta));
+                var (s, c) = Math.SinCos(positions[r] * rope.Inverse[i]);
                 for (int h = 0; h < heads; h++)
                 {
                     int b = r * heads * headDim + h * headDim;

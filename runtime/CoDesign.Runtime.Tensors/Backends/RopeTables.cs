@@ -7,18 +7,16 @@ namespace CoDesign.Runtime.Tensors.Backends;
 /// </summary>
 public static class RopeTables
 {
-    public static double InvFrequency(int i, int headDim, double theta) => Math.Pow(theta, -2.0 * i / headDim);
-
     /// <summary>cos and sin, [rows, headDim/2] each, for the given positions.</summary>
-    public static (float[] Cos, float[] Sin) ForPositions(int[] positions, int headDim, double theta)
+    public static (float[] Cos, float[] Sin) ForPositions(int[] positions, RopeFrequencies rope)
     {
-        int half = headDim / 2;
+        int half = rope.HeadDim / 2;
         var cos = new float[positions.Length * half];
         var sin = new float[positions.Length * half];
         for (int r = 0; r < positions.Length; r++)
             for (int i = 0; i < half; i++)
             {
-                var (s, c) = Math.SinCos(positions[r] * InvFrequency(i, headDim, theta));
+                var (s, c) = Math.SinCos(positions[r] * rope.Inverse[i]);
                 cos[r * half + i] = (float)c;
                 sin[r * half + i] = (float)s;
             }

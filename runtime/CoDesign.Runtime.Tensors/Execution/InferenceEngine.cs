@@ -23,6 +23,7 @@ public sealed class InferenceEngine
     readonly ModelWeights _w;
     readonly TimedBackend _xpu, _pim;
     readonly EngineOptions _o;
+    readonly RopeFrequencies _rope;
 
     public InferenceEngine(ModelWeights weights, IBackend xpu, IBackend pim, EngineOptions options)
     {
@@ -30,6 +31,7 @@ public sealed class InferenceEngine
         if (options.Plan.Program is { } program && program.Model.NumLayers != weights.Layers.Length)
             throw new InputException($"the program was compiled for {program.Model.NumLayers} layers but the model has {weights.Layers.Length}");
         _w = weights; _o = options;
+        _rope = RopeFrequencies.Of(weights.Config);
         // A backend that runs the compiler's PIM instruction streams takes them from the Program.
         if (options.Plan.PimKernels is { } kernels)
             foreach (var b in new[] { xpu, pim }.Distinct(ReferenceEqualityComparer.Instance).OfType<IPimKernelBackend>()) b.UsePimKernels(kernels);
@@ -175,8 +177,8 @@ public sealed class InferenceEngine
             var v = AddBias(qkv.Linear(OpKind.QkvProjection, a, rows, L.V), L.VBias, rows);
             if (L.QNorm is { } qn) q = _xpu.RmsNorm(q, q.Length / qn.Cols, qn, c.NormEps);
             if (L.KNorm is { } kn) k = _xpu.RmsNorm(k, k.Length / kn.Cols, kn, c.NormEps);
-            q = _xpu.Rope(q, rows, hq, d, pos, c.RopeTheta);
-            k = _xpu.Rope(k, rows, hkv, d, pos, c.RopeTheta);
+            q = _xpu.Rope(q, rows, hq, d, pos, _rope);
+            k = _xpu.Rope(k, rows, hkv, d, pos, _rope);
             foreach (var g in segments) g.Seq.Cache.Write(l, k, v, g.Offset, g.Rows);
             var attn = Attention(l, q, segments, place, counters);
             Accumulate(x, On(place, l, OpKind.OutputProjection, counters).Linear(OpKind.OutputProjection, attn, rows, L.O));

@@ -52,8 +52,8 @@ public sealed class TimedBackend(IBackend inner) : IBackend
 
     public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => Time(kind, () => inner.Linear(kind, x, rows, w));
     public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => Time(OpKind.Norm, () => inner.RmsNorm(x, rows, gamma, eps));
-    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) =>
-        Time(OpKind.Rope, () => inner.Rope(x, rows, heads, headDim, positions, theta));
+    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, RopeFrequencies rope) =>
+        Time(OpKind.Rope, () => inner.Rope(x, rows, heads, headDim, positions, rope));
     public double[] Attention(AttentionInput a) => Time(OpKind.Attention, () => inner.Attention(a));
     public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) =>
         Time(OpKind.Router, () => inner.Route(x, rows, router, topK, normalizeTopK));

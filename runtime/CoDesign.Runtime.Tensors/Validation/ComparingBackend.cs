@@ -42,8 +42,8 @@ public sealed class ComparingBackend(IBackend reference, IBackend candidate, Dic
 
     public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => Both(kind, b => b.Linear(kind, x, rows, w), Id);
     public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => Both(OpKind.Norm, b => b.RmsNorm(x, rows, gamma, eps), Id);
-    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) =>
-        Both(OpKind.Rope, b => b.Rope(x, rows, heads, headDim, positions, theta), Id);
+    public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, RopeFrequencies rope) =>
+        Both(OpKind.Rope, b => b.Rope(x, rows, heads, headDim, positions, rope), Id);
     public double[] Attention(AttentionInput a) => Both(OpKind.Attention, b => b.Attention(a), Id);
     public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) =>
         Both(OpKind.Router, b => b.Route(x, rows, router, topK, normalizeTopK), r => r.Dense(router.Rows));

@@ -58,8 +58,8 @@ public static class IndependentReference
             // Qwen3 normalises each head ([head_dim] gain), OLMoE the whole projection ([heads·head_dim] gain).
             if (L.QNorm is { } qn) q[t] = GroupedRmsNorm(q[t], qn, c.NormEps);
             if (L.KNorm is { } kn) k[t] = GroupedRmsNorm(k[t], kn, c.NormEps);
-            q[t] = RotateHalf(q[t], hq, d, t, c.RopeTheta);
-            k[t] = RotateHalf(k[t], hkv, d, t, c.RopeTheta);
+            q[t] = RotateHalf(q[t], hq, d, t, c);
+            k[t] = RotateHalf(k[t], hkv, d, t, c);
         }
         var y = new double[n][];
         double scale = 1 / Math.Sqrt(d);
@@ -151,21 +151,36 @@ public static class IndependentReference
         return y;
     }
 
-    /// <summary>Llama's rotary embedding: pairs (i, i + d/2) of each head rotated by position·θ^(−2i/d).</summary>
-    static double[] RotateHalf(double[] x, int heads, int d, int position, double theta)
+    /// <summary>Llama's rotary embedding: pairs (i, i + d/2) of each head rotated by position·ω_i, ω_i = θ^(−2i/d)
+    /// with the config's rope_scaling (linear: ω/factor; llama3: by wavelength, modeling_rope_utils).</summary>
+    static double[] RotateHalf(double[] x, int heads, int d, int position, Schema.V1.ModelConfig c)
     {
         var y = new double[x.Length];
         int half = d / 2;
         for (int head = 0; head < heads; head++)
             for (int i = 0; i < half; i++)
             {
-                double angle = position * Math.Pow(theta, -2.0 * i / d);
+                double angle = position * Omega(i, d, c);
                 double cos = Math.Cos(angle), sin = Math.Sin(angle);
                 int a = head * d + i, b = a + half;
                 y[a] = x[a] * cos - x[b] * sin;
                 y[b] = x[b] * cos + x[a] * sin;
             }
         return y;
+    }
+
+    static double Omega(int i, int d, Schema.V1.ModelConfig c)
+    {
+        double omega = 1 / Math.Pow(c.RopeTheta, 2.0 * i / d);
+        var s = c.RopeScaling;
+        if (s is null) return omega;
+        if (s.Type == "linear") return omega / s.Factor;
+        // llama3: λ = 2π/ω against the original context's bands.
+        double lambda = 2 * Math.PI / omega, old = s.OriginalMaxPositionEmbeddings;
+        if (lambda < old / s.HighFreqFactor) return omega;
+        if (lambda > old / s.LowFreqFactor) return omega / s.Factor;
+        double t = (old / lambda - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor);
+        return t * omega + (1 - t) * omega / s.Factor;
     }
 
     static void Softmax(double[] p)

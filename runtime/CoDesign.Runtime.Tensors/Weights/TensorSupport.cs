@@ -29,7 +29,11 @@ public static class TensorSupport
         if (c.Activation is not (Activation.Unspecified or Activation.Silu))
             throw new InputException(Refuse($"the {c.Activation.ToString().ToLowerInvariant()} activation (it runs gated SiLU)"));
         if (c.PostNorms) throw new InputException(Refuse("post-attention and post-FFN norms"));
-        var missing = c.ValueKeys.Where(k => !Implemented.Contains(k)).ToList();
-        if (missing.Count > 0) throw new InputException(Refuse($"config key {string.Join(", ", missing)}"));
+        // rope_scaling of a type the engine applies (linear, llama3: ModelConfig.rope_scaling) is implemented; yarn,
+        // dynamic, longrope and the rest stay refused.
+        var missing = c.ValueKeys.Where(k => !Implemented.Contains(k) && !(k == "rope_scaling" && c.RopeScaling is not null)).ToList();
+        if (missing.Count > 0)
+            throw new InputException(Refuse($"config key {string.Join(", ", missing)}" +
+                (missing.Contains("rope_scaling") ? " (rope_scaling types linear and llama3 are implemented)" : "")));
     }
 }

@@ -29,7 +29,7 @@ public class ValidatorTests
         public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) =>
             _cpu.Linear(kind, x, rows, w).Select(v => (double)HalfBits.RoundTo((float)v, TensorDType.BF16)).ToArray();
         public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => _cpu.RmsNorm(x, rows, gamma, eps);
-        public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) => _cpu.Rope(x, rows, heads, headDim, positions, theta);
+        public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, RopeFrequencies rope) => _cpu.Rope(x, rows, heads, headDim, positions, rope);
         public double[] Attention(AttentionInput a) => _cpu.Attention(a);
         public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) => _cpu.Route(x, rows, router, topK, normalizeTopK);
         public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w) => _cpu.GatedFfn(kind, x, rows, w);
@@ -58,7 +58,7 @@ public class ValidatorTests
         public Precision PrecisionOf(OpKind op) => op == OpKind.Attention ? Precision.Of(TensorDType.F16, TensorDType.F32) : Precision;
         public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => _cpu.Linear(kind, x, rows, w);
         public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => _cpu.RmsNorm(x, rows, gamma, eps);
-        public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) => _cpu.Rope(x, rows, heads, headDim, positions, theta);
+        public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, RopeFrequencies rope) => _cpu.Rope(x, rows, heads, headDim, positions, rope);
         public double[] Attention(AttentionInput a)
         {
             // K and V rounded to binary16 as the device stores them; then the newest key dropped (except at position 0).

@@ -33,7 +33,8 @@ public class UnimplementedConfigTests
         return dir;
     }
 
-    [TestCase("rope_scaling", """{"rope_type": "linear", "factor": 2.0}""", "rope_scaling")]
+    [TestCase("rope_scaling", """{"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 4096}""", "rope_scaling")]
+    [TestCase("rope_scaling", """{"type": "dynamic", "factor": 2.0}""", "rope_scaling")]
     [TestCase("sliding_window", "8", "sliding-window attention")]
     [TestCase("final_logit_softcapping", "30.0", "final logit soft-capping")]
     [TestCase("query_pre_attn_scalar", "256", "query_pre_attn_scalar")]
@@ -49,6 +50,29 @@ public class UnimplementedConfigTests
         }
         // The analytic side costs the same config.
         Assert.That(Run("analyze", "--model", Path.Combine(dir, "config.json"), "--decode", "4").Code, Is.Zero);
+    }
+
+    /// <summary>linear and llama3 rope_scaling are computed: run and validate accept them, and the engine agrees with
+    /// the independent decoder, which applies the scaling its own way.</summary>
+    [TestCase("""{"rope_type": "linear", "factor": 2.0}""")]
+    [TestCase("""{"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 16}""")]
+    public void ImplementedRopeScaling_Runs(string value)
+    {
+        var dir = Model(c => c["rope_scaling"] = JsonNode.Parse(value));
+        var r = Run("validate", "--model", dir, "--backend", "cpu", "--max-new-tokens", "3");
+        Assert.That(r.Code, Is.Zero, r.Out + r.Err);
+        Assert.That(r.Out, Does.Contain("engine vs independent float64 decoder").And.Contain("; pass"));
+    }
+
+    [TestCase("""{"rope_type": "llama3", "factor": 8.0}""", "rope_scaling.low_freq_factor")]
+    [TestCase("""{"rope_type": "linear", "factor": -1}""", "rope_scaling.factor")]
+    [TestCase("""{"rope_type": "llama3", "factor": 8, "low_freq_factor": 4, "high_freq_factor": 1, "original_max_position_embeddings": 8192}""", "high_freq_factor")]
+    public void MalformedRopeScaling_IsOneLineExit2(string value, string named)
+    {
+        var dir = Model(c => c["rope_scaling"] = JsonNode.Parse(value));
+        var r = Run("run", "--model", dir, "--backend", "cpu", "--max-new-tokens", "2");
+        Assert.That(r.Code, Is.EqualTo(2), r.Err);
+        Assert.That(r.Err, Does.Contain(named));
     }
 
     [Test]

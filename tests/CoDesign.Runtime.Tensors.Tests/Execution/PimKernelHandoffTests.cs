@@ -29,7 +29,7 @@ public class PimKernelHandoffTests
         public Precision Precision => _cpu.Precision;
         public double[] Linear(OpKind kind, double[] x, int rows, HostTensor w) => _cpu.Linear(kind, x, rows, w);
         public double[] RmsNorm(double[] x, int rows, HostTensor gamma, double eps) => _cpu.RmsNorm(x, rows, gamma, eps);
-        public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, double theta) => _cpu.Rope(x, rows, heads, headDim, positions, theta);
+        public double[] Rope(double[] x, int rows, int heads, int headDim, int[] positions, RopeFrequencies rope) => _cpu.Rope(x, rows, heads, headDim, positions, rope);
         public double[] Attention(AttentionInput a) => _cpu.Attention(a);
         public RouterResult Route(double[] x, int rows, HostTensor router, int topK, bool normalizeTopK) => _cpu.Route(x, rows, router, topK, normalizeTopK);
         public double[] GatedFfn(OpKind kind, double[] x, int rows, FfnWeights w)
