@@ -27,6 +27,8 @@ public static class GgufExporter
     public static string ArchitectureOf(ModelWeights w)
     {
         var c = w.Config;
+        // llama.cpp takes linear scaling as metadata and llama3's as a rope_freqs tensor; neither is written yet.
+        if (c.RopeScaling is { } rs) throw new InputException($"export-gguf: model {c.Name} has rope_scaling ({rs.Type}), which is not exported");
         bool moe = w.Layers.Any(l => l.IsMoe);
         bool shared = w.Layers.Any(l => l.SharedExpert is not null);
         bool qkNorm = w.Layers.Any(l => l.QNorm is not null || l.KNorm is not null);

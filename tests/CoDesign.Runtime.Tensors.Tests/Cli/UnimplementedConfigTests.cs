@@ -62,6 +62,9 @@ public class UnimplementedConfigTests
         var r = Run("validate", "--model", dir, "--backend", "cpu", "--max-new-tokens", "3");
         Assert.That(r.Code, Is.Zero, r.Out + r.Err);
         Assert.That(r.Out, Does.Contain("engine vs independent float64 decoder").And.Contain("; pass"));
+        var gguf = Run("export-gguf", "--model", dir, "--out", Path.Combine(_dir, "m.gguf"));
+        Assert.That(gguf.Code, Is.EqualTo(2), "the GGUF export does not carry rope_scaling, so it refuses");
+        Assert.That(gguf.Err, Does.Contain("rope_scaling"));
     }
 
     [TestCase("""{"rope_type": "llama3", "factor": 8.0}""", "rope_scaling.low_freq_factor")]
