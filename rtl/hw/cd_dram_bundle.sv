@@ -4,23 +4,26 @@
 // BeatsPerCol weight beats; rows open with ACT after tRP, read after tRCD, close with PRE after tRAS and
 // tRTP; REF stops a bundle for tRFC every tREFI. Storage lives in the harness (DPI), commands are reported
 // to it (DPI) so C# can check their timing. One module clock = 1/650 MHz ~ 2 HBM3 tCK (0.77 ns) [T]:
-// every timing below is the published tCK count halved and rounded up [I].
+// every timing is the hardware description's tCK count halved and rounded up [I].
 module cd_dram_bundle #(
   parameter int unsigned Lanes       = 8,
   parameter int unsigned BeatsPerCol = 2,     // [I] 256 B per RD at 64 lanes = 2 beats of 64 FP16
   parameter int unsigned ColsPerRow  = 32,    // [C] 32 columns per bank row
   parameter int unsigned Bundles     = 1,     // bank bundles that consecutive rows alternate over
   parameter int unsigned FifoBeats   = 32,
-  parameter longint TRcd        = 10,    // [C] nRCDRD 19
-  parameter longint TRp         = 10,    // [C] nRP 19
-  parameter longint TRas        = 23,    // [C] nRAS 45
-  parameter longint TRc         = 32,    // [C] nRC 63
-  parameter longint TCcd        = 2,     // [C] nCCDL 4 (bank-bundle reads use tCCD_L [T])
-  parameter longint TRtp        = 4,     // [C] nRTPL 8
-  parameter longint TRrd        = 2,     // [C] nRRDL 4
-  parameter longint TCl         = 10,    // [C] nCL 19
-  parameter longint TRfc        = 130,   // [C] nRFCSB 260; one REF stands for the bundle's REFsb [I]
-  parameter longint TRefi       = 2535   // [C] nREFI 5070
+  // HBM3 timing in module cycles. No numbers here: the harness passes every one with -G from the hardware
+  // description's MemoryTiming (BankBundleTiming.cs, halved from tCK and rounded up [I]), the same source the
+  // C# timing model reads; 0 means "not passed" and stops the simulation at time 0.
+  parameter longint TRcd        = 0,     // nRCDRD
+  parameter longint TRp         = 0,     // nRP
+  parameter longint TRas        = 0,     // nRAS
+  parameter longint TRc         = 0,     // nRC
+  parameter longint TCcd        = 0,     // nCCDL (bank-bundle reads use tCCD_L [T])
+  parameter longint TRtp        = 0,     // nRTPL
+  parameter longint TRrd        = 0,     // nRRDL
+  parameter longint TCl         = 0,     // nCL
+  parameter longint TRfc        = 0,     // nRFCSB; one REF stands for the bundle's REFsb [I]
+  parameter longint TRefi       = 0      // nREFI
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -46,6 +49,13 @@ module cd_dram_bundle #(
                           LBeats = longint'(BeatsPerCol);
   localparam int          CmdAct = 1, CmdRd = 2, CmdPre = 3, CmdRef = 4;
   localparam longint      Never = -1000000;
+
+  initial begin
+    if (TRcd < 1 || TRp < 1 || TRas < 1 || TRc < 1 || TCcd < 1 || TRtp < 1 || TRrd < 1 || TCl < 1 || TRfc < 1
+        || TRefi < 1) begin
+      $fatal(1, "cd_dram_bundle: HBM timing parameters not set (the harness passes them with -G)");
+    end
+  end
 
   longint now;
   // Stream state: next column to read and the beat range that belongs to the stream.

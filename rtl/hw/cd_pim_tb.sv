@@ -11,7 +11,12 @@ module cd_pim_tb
   parameter int unsigned Bundles  = 1,
   parameter int unsigned SmMaxLen = 1024,
   parameter int unsigned SmLanes  = 4,
-  parameter int unsigned ActUnits = 1
+  parameter int unsigned ActUnits = 1,
+  // HBM3 timing of the bank-bundle DRAM model, passed by the harness from the hardware description
+  // (cd_dram_bundle.sv says which); 0 = not passed.
+  parameter longint TRcd = 0, parameter longint TRp = 0, parameter longint TRas = 0, parameter longint TRc = 0,
+  parameter longint TCcd = 0, parameter longint TRtp = 0, parameter longint TRrd = 0, parameter longint TCl = 0,
+  parameter longint TRfc = 0, parameter longint TRefi = 0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -66,7 +71,8 @@ module cd_pim_tb
     .act_wr_o (act_wr), .act_wr_addr_o (act_wr_addr), .act_wr_mask_o (act_wr_mask), .act_wr_data_o (act_wr_data)
   );
 
-  cd_dram_bundle #(.Lanes(Lanes), .Bundles(Bundles)) u_dram (
+  cd_dram_bundle #(.Lanes(Lanes), .Bundles(Bundles), .TRcd(TRcd), .TRp(TRp), .TRas(TRas), .TRc(TRc), .TCcd(TCcd),
+                  .TRtp(TRtp), .TRrd(TRrd), .TCl(TCl), .TRfc(TRfc), .TRefi(TRefi)) u_dram (
     .clk_i, .rst_ni, .freeze_i (freeze_dram_i),
     .req_valid_i (dreq_valid), .req_ready_o (dreq_ready), .req_beat_i (dreq_beat), .req_count_i (dreq_count),
     .beat_valid_o (dbeat_valid), .beat_ready_i (dbeat_ready), .beat_data_o (dbeat_data)

@@ -46,4 +46,18 @@ public class HardwareTweaksTests
         Assert.That(HardwareTweaks.Apply(HardwarePresets.H100(), Point(("logic_pim_op_b", 16.0))).Equals(HardwarePresets.H100()), Is.True,
             "PIM parameters leave a GPU alone");
     }
+
+    [Test]
+    public void Ideal_efficiency_switches_the_timing_model_off_and_on()
+    {
+        var ideal = HardwareTweaks.Apply(HardwarePresets.Duplex(), Point(("ideal_efficiency", 1L)));
+        var derived = HardwareTweaks.Apply(HardwarePresets.Get("duplex-ideal"), Point(("ideal_efficiency", 0L)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ideal.IdealEfficiency, Is.True);
+            Assert.That(derived.IdealEfficiency, Is.False);
+            Assert.That(new CoDesign.Machine.ProcessorCost(Pim(ideal), ideal.Memory, ideal.IdealEfficiency).BytesPerSecond,
+                Is.GreaterThan(new CoDesign.Machine.ProcessorCost(Pim(derived), derived.Memory, derived.IdealEfficiency).BytesPerSecond));
+        });
+    }
 }

@@ -13,7 +13,9 @@ namespace CoDesign.Sweeps.Spec;
 /// <item>logic_pim_op_b: PIM peak FLOP/s = Op/B x PIM bandwidth;</item>
 /// <item>logic_pim_clock_hz: PIM peak FLOP/s scales with the clock (MAC count x clock), applied after Op/B;</item>
 /// <item>xpu_flops_per_s: the host processor's FP16 peak; its other data types scale by the same factor;</item>
-/// <item>energy_j_per_bit: the host's DRAM path energy; PIM paths keep their ratio to it.</item>
+/// <item>energy_j_per_bit: the host's DRAM path energy; PIM paths keep their ratio to it;</item>
+/// <item>ideal_efficiency: 1 = every processor at its peak without the DRAM timing model (the "-ideal" presets),
+///   0 = derived; docs/fidelity.md compares the two.</item>
 /// </list>
 /// PIM parameters leave hardware without a PIM processor unchanged (so one axis can span GPU and Duplex).
 /// </summary>
@@ -68,6 +70,7 @@ public static class HardwareTweaks
             host.DramEnergyJPerBit = e;
             foreach (var pim in pims) pim.DramEnergyJPerBit = old > 0 ? pim.DramEnergyJPerBit * e / old : e;
         }
+        if (p.Number("ideal_efficiency") is { } ideal) hw.IdealEfficiency = ideal >= 1;
         return hw;
     }
 

@@ -43,6 +43,7 @@ public static class Parameters
         new("hbm_bandwidth_bytes_per_s", ParamType.Number, Hardware: true, Min: double.Epsilon, Max: 1e16),
         new("hbm_capacity_bytes", ParamType.Number, Hardware: true, Min: 1, Max: HardwareLimits.MaxCapacityBytes),
         new("energy_j_per_bit", ParamType.Number, Hardware: true, Max: 1e-9),
+        new("ideal_efficiency", ParamType.Integer, Hardware: true, Min: 0, Max: 1),
         new("weight_type", ParamType.Text, DataTypes.Names),
         new("group_size", ParamType.Integer, Min: 0, Max: WeightQuantisation.MaxGroupSize),
         new("spec_k", ParamType.Text),

@@ -2,7 +2,9 @@ namespace CoDesign.Machine.Dram;
 
 /// <summary>How the controller runs: page policy, request-queue depth, whether to keep the command log.</summary>
 /// <param name="QueueDepth">[D] 32 entries, Ramulator 2's GenericDRAMController default queue size.</param>
-public sealed record DramControllerOptions(bool OpenPage = true, int QueueDepth = 32, bool RecordLog = false);
+/// <param name="FirstArrivalCycle">The cycle the first request arrives; refresh counts from cycle 0, so a
+/// stream can start part-way into a refresh interval (as a kernel does; the RTL cross-check needs it).</param>
+public sealed record DramControllerOptions(bool OpenPage = true, int QueueDepth = 32, bool RecordLog = false, long FirstArrivalCycle = 0);
 
 /// <summary>
 /// A command-level model of one HBM3 pseudo-channel behind an FR-FCFS controller (Rixner et al., ISCA 2000):
@@ -73,12 +75,12 @@ public sealed class HbmChannelSimulator
         long nextRefDue = _g.Refresh == RefreshMode.None ? long.MaxValue : refInterval;
         int refTarget = 0;
         // A watchdog, not a cost: four times the slowest path one access can take (row cycle, FAW, refresh, and a write's turnarounds).
-        long limit = 1000 + pattern.Accesses * ((long)_t.Rc + _t.Faw + _t.RfcAb + _t.RfcSb + _g.BusCyclesPerAccess + _t.Cl + _t.Cwl + _t.Bl + _t.Wr + _t.WtrL + _t.Rtw) * 4;
+        long limit = 1000 + Math.Max(0, _o.FirstArrivalCycle) + pattern.Accesses * ((long)_t.Rc + _t.Faw + _t.RfcAb + _t.RfcSb + _g.BusCyclesPerAccess + _t.Cl + _t.Cwl + _t.Bl + _t.Wr + _t.WtrL + _t.Rtw) * 4;
         long t = 0;
         for (; more || _q.Count > 0; t++)
         {
             if (t > limit) throw new InvalidOperationException($"DRAM model made no progress by cycle {t}");
-            while (more && _q.Count < _o.QueueDepth)
+            while (more && _q.Count < _o.QueueDepth && t >= _o.FirstArrivalCycle)
             {
                 var (idx, wr) = gen.Current;
                 var a = map.Map(idx);

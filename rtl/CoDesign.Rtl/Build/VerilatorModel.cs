@@ -13,14 +13,15 @@ public sealed record VerilatorModel(string Top, IReadOnlyList<string> Sources, I
     static readonly string[] Binary32 = ["cd_fp32_mul.sv", "cd_fp32_exp.sv", "cd_fp32_recip.sv", "cd_fp32_to_fp16.sv"];
 
     /// <summary>The GEMM slice with the bank-bundle model and DPI memories; <paramref name="actUnits"/> adds
-    /// the softmax and activation units (a GEMM-only model simulates faster).</summary>
-    public static VerilatorModel Pim(PimConfig cfg, bool trace, bool actUnits) => new("cd_pim_tb",
+    /// the softmax and activation units (a GEMM-only model simulates faster). The DRAM model's timing comes
+    /// from <paramref name="timing"/> (default: the duplex preset's HBM3 timing, the one source the C# model reads).</summary>
+    public static VerilatorModel Pim(PimConfig cfg, bool trace, bool actUnits, Dram.BankBundleTiming? timing = null) => new("cd_pim_tb",
         [.. Arithmetic.Concat(Binary32).Concat(["cd_adder_tree.sv", "cd_gemm.sv", "cd_softmax.sv", "cd_silu.sv",
             "cd_op_ctrl.sv", "cd_pim_top.sv", "cd_dram_bundle.sv", "cd_pim_tb.sv"]).Select(RtlSources.HwFile),
          Path.Combine(RtlSources.Harness, "pim", "pim_main.cc"),
          Path.Combine(RtlSources.Harness, "pim", "pim_job.cc"),
          Path.Combine(RtlSources.Harness, "common", "sim_ctrl.cc")],
-        [.. cfg.Parameters, $"ActUnits={(actUnits ? 1 : 0)}"], trace);
+        [.. cfg.Parameters, $"ActUnits={(actUnits ? 1 : 0)}", .. (timing ?? Dram.BankBundleTiming.Hbm3).Parameters], trace);
 
     /// <summary>The same model as a shared library with the C API of pim_capi.cc (in-process, cycle by cycle).</summary>
     public static VerilatorModel PimLibrary(PimConfig cfg, bool actUnits)
