@@ -71,6 +71,7 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
                 _cost.BusyS[StageCost.Host], _cost.BusyS[StageCost.Pim], _cost.BusyS[StageCost.Link]));
             Advance(dt);
         }
+        Window.Close(NowS);   // a run that ends without a drain (the last wave finished together) ends its window here
     }
 
     /// <summary>The milestones this stage brings to the sampled requests (before <see cref="Advance"/> applies them).</summary>

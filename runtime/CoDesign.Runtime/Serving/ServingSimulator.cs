@@ -88,7 +88,7 @@ public static class ServingSimulator
             ThroughputTokensPerS = measured > 0 ? tokens / measured : 0,
             // Replica 0 serves every dp-th request and stands for all; never report more than were asked for.
             RequestsCompleted = Math.Min(totalRequests, loop.Completed * dp),
-            OutputTokens = tokens,
+            OutputTokens = loop.OutputTokens * dp,
             SimulatedTimeS = simulated,
             Stages = loop.Stages,
             DecodeOnlyStageFraction = loop.Stages > 0 ? (double)loop.DecodeOnlyStages / loop.Stages : 0,
