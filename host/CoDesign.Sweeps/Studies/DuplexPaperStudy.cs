@@ -85,8 +85,14 @@ public static class DuplexPaperStudy
         SweepFile.Build("qps-mixtral-8x7b", zip: false,
             new Dictionary<string, object>
             {
-                ["model"] = "mixtral-8x7b", ["devices"] = 4L, ["seed"] = (long)Seed, ["batch"] = 128L, ["requests"] = (long)LoadRequests,
-                ["input_len"] = 4096L, ["output_len"] = 512L, ["length_std"] = LengthStd,
+                ["model"] = "mixtral-8x7b",
+                ["devices"] = 4L,
+                ["seed"] = (long)Seed,
+                ["batch"] = 128L,
+                ["requests"] = (long)LoadRequests,
+                ["input_len"] = 4096L,
+                ["output_len"] = 512L,
+                ["length_std"] = LengthStd,
             },
             [
                 new Axis("qps", LoadQps.Select(q => new AxisValue(q.ToString(System.Globalization.CultureInfo.InvariantCulture),
