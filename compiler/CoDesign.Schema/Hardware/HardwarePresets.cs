@@ -247,6 +247,7 @@ public static class HardwarePresets
         // [C] InfiniBand between nodes: 50 GB/s, 130 ns.
         InterNode = new Link { BandwidthBytesPerS = 50e9, LatencyS = 130e-9, EnergyJPerBit = InfinibandJoulesPerBit },
         MaxDevicesPerNode = 8,                           // [T] nodes of at most 8 devices
-        Source = "[T] NVLink within nodes of <= 8, InfiniBand across; [C] link bandwidths and latencies",
+        Source = "[T] NVLink within nodes of <= 8, InfiniBand across; [C] link bandwidths and latencies; energy ours: NVLink 2 SerDes x 5.5 pJ/bit "
+            + "(NVIDIA, Hot Chips 34), InfiniBand 2 NDR transceivers x 9 W / 400 Gb/s (NVIDIA MMS4X00-NS400)",
     };
 }
