@@ -38,7 +38,8 @@ public class ReportAxesTests
             Assert.That(sensitivity[0], Does.Contain("with hbm_capacity_bytes in lockstep").And.Contain("x axis is logarithmic"));
             // One workload, three hardware alternatives: one front.
             Assert.That(html, Does.Contain("the Pareto front of each workload (1 with more than one alternative)"));
-            Assert.That(html, Does.Contain("communication costs time but no energy"), "link energy stated");
+            // The presets charge InfiniBand at 45 pJ/bit (HardwarePresets.InfinibandJoulesPerBit), the larger of the two links.
+            Assert.That(html, Does.Contain("up to 45 pJ/bit"), "link energy stated");
         }
     }
 }

@@ -116,8 +116,9 @@ public class SweepSpecTests
     public void The_duplex_paper_study_is_the_published_grid()
     {
         var points = SweepExpander.Expand(DuplexPaperStudy.Build());
-        // 3 MoE models x 5 systems + 2 dense x 4, each 3 batches x 3 length pairs; PIM study 2 models x 4 systems x 2 batches x 3 lengths.
-        Assert.That(points, Has.Count.EqualTo((3 * 5 + 2 * 4) * 9 + 2 * 4 * 2 * 3));
+        // 3 MoE models x 5 systems + 2 dense x 4, each 3 batches x 3 length pairs; PIM study 2 models x 4 systems x 2 batches x 3 lengths;
+        // load study 7 rates x 3 systems.
+        Assert.That(points, Has.Count.EqualTo((3 * 5 + 2 * 4) * 9 + 2 * 4 * 2 * 3 + 7 * 3));
         Assert.That(points.Where(p => p.Text("model") == "grok-1" && p.Text("system") == "2xGPU").Select(PointSettings.Devices).Distinct(), Is.EqualTo(new[] { 32 }));
         Assert.That(points.Where(p => p.Text("model") == "glam-143b").Select(p => p.Integer("input_len")).Distinct(), Is.EqualTo(new long?[] { 512, 1024, 2048 }));
         Assert.That(points.All(p => points.Single(b => b.Id == p.BaselineId).Text("system") == "GPU"));

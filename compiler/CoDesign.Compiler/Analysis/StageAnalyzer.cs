@@ -28,10 +28,14 @@ public static class StageAnalyzer
         {
             string layers = LayerRanges.Describe(kind.Layers);
             var fused = new Dictionary<OpPhase, Placement>();
+            OpAnalysis? experts = null;
             foreach (var op in kind.Ops)
             {
-                var row = AnalyzeOp(decide, op, x, layers, kind.Layers.Count, decodeOnly, fused, expertTokens);
+                var row = PartialSumReduction.Is(op)
+                    ? PartialSums(decide, op, x, layers, kind.Layers.Count, experts, expertTokens)
+                    : AnalyzeOp(decide, op, x, layers, kind.Layers.Count, decodeOnly, fused, expertTokens);
                 if (row is not null) rows.Add(row);
+                if (op.Kind == OpKind.Expert) experts = row;
             }
         }
         var headFused = new Dictionary<OpPhase, Placement>();
@@ -59,9 +63,11 @@ public static class StageAnalyzer
             double bytes = AffineEval.Eval(op.CommBytes, x);
             if (bytes <= 0) return null;
             var place = decide.Place(op, counts, decodeOnly);
-            double t = cost.CollectiveSeconds(op, bytes);
-            return new OpAnalysis(layers, count, op.Name, op.Kind, counts, bytes, place.Where, null, t,
-                new Dictionary<string, double> { ["link"] = t }, cost.CollectiveJoules(op, bytes), place.Reason);
+            var cc = cost.Collective(op, bytes);
+            var parts = new Dictionary<string, double> { ["link"] = cc.Seconds };
+            if (cc.IntraS > 0) parts["intra_node"] = cc.IntraS;
+            if (cc.InterS > 0) parts["inter_node"] = cc.InterS;
+            return new OpAnalysis(layers, count, op.Name, op.Kind, counts, bytes, place.Where, null, cc.Seconds, parts, cc.Joules, place.Reason);
         }
         if (counts.Flops <= 0 && counts.Bytes <= 0) return null;   // e.g. prefill attention in a decode-only stage
         fused.TryGetValue(op.Phase, out var score);
@@ -72,6 +78,28 @@ public static class StageAnalyzer
         var (dram, compute) = cost.Joules(proc, counts);
         return new OpAnalysis(layers, count, op.Name, op.Kind, counts, 0, proc.Name, proc.BoundOf(counts, cost.ComputeType),
             times[proc.Name], times, dram + compute, placement.Reason);
+    }
+
+    /// <summary>
+    /// The xPU's reduction of the per-stack partial sums, when this layer's experts were placed on the PIM: every
+    /// token-expert pair of the device's experts (the given tokens, else the uniform expectation) leaves one per stack.
+    /// </summary>
+    static OpAnalysis? PartialSums(StageDecisions decide, OpTemplate op, double[] x, string layers, int count, OpAnalysis? experts,
+        IReadOnlyList<double>? expertTokens)
+    {
+        var cost = decide.Cost;
+        if (experts is null || decide.Device.Pim is not { } pim || experts.Processor != pim.Name) return null;
+        var p = cost.Program;
+        double pairs = expertTokens?.Sum()
+            ?? x[(int)StageFeature.Tokens] * p.System.DataParallel * p.Model.ExpertsPerToken / Math.Max(1, p.Model.NumExperts) * p.LocalExperts;
+        var counts = PartialSumReduction.Counts(op, pairs, cost.Stacks);
+        if (counts.Flops <= 0 && counts.Bytes <= 0) return null;
+        var placement = decide.Place(op, counts, true);
+        var host = placement.Processor!;
+        var times = cost.Device.Processors.ToDictionary(pr => pr.Name, pr => pr.Seconds(counts, cost.ComputeType));
+        var (dram, compute) = cost.Joules(host, counts);
+        return new OpAnalysis(layers, count, op.Name, op.Kind, counts, 0, host.Name, host.BoundOf(counts, cost.ComputeType),
+            times[host.Name], times, dram + compute, $"adds the {cost.Stacks} stacks' partial sums of the experts that ran on {pim.Name}");
     }
 
     /// <summary>

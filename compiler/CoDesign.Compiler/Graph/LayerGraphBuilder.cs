@@ -162,12 +162,14 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         // one TP rank (T/t of them) go to k experts, each cut into `slices` pieces on different devices.
         bool ep = s.MoeParallelism == MoeParallelism.Ep;
         double a2aGroup = ep ? devices : s.Nodes;
+        // EP spans every device, a node's worth sharing NVLink; under +ET the group is one device per node.
+        uint a2aPerNode = ep ? Math.Min((uint)devices, Math.Max(1u, s.DevicesPerNode)) : 1;
         if (a2aGroup > 1)
         {
             double bytesPerToken = ep
                 ? k / _t * slices * _h * _a * (devices - 1) / devices
                 : k * _h * _a * (s.Nodes - 1) / s.Nodes;
-            yield return AllToAll(OpNames.Dispatch, (uint)a2aGroup, bytesPerToken);
+            yield return AllToAll(OpNames.Dispatch, (uint)a2aGroup, a2aPerNode, bytesPerToken);
         }
         double width = m.ExpertIntermediateSize / slices;
         yield return new OpTemplate
@@ -188,6 +190,19 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
             DequantElements = Dequant(LocalExperts * FfnDequant(width)),
             ActivationBytes = Aff.Of((Tokens, dp * k / e * LocalExperts * (2 * _h + 2 * width) * _a)),
         };
+        // A Logic-PIM expert is spread over every stack and its down projection leaves one partial sum per stack,
+        // which the xPU adds (docs/reference/duplex-spec.md §3). Charged per token-expert pair that ran on the PIM,
+        // so it costs nothing on a GPU; the stack count comes from the hardware (Machine/Stages/PartialSumReduction).
+        yield return new OpTemplate
+        {
+            Name = OpNames.PartialSums,
+            Kind = OpKind.PartialSumReduction,
+            Phase = OpPhase.All,
+            EnergyGroup = EnergyGroup.Moe,
+            Elementwise = true,
+            ExpertFlopsPerToken = _h,               // one add per element per extra stack
+            ExpertActivationBytesPerToken = _h * _a, // one partial read per stack, the sum written once
+        };
         if (m.NumSharedExperts > 0)
             yield return Ffn(OpNames.SharedExpert, OpKind.SharedExpert, EnergyGroup.Moe,
                 Math.Ceiling(m.NumSharedExperts * (double)m.SharedExpertIntermediateSize / _t));
@@ -196,7 +211,7 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
             double bytesPerToken = ep
                 ? k / _t * slices * _h * _a * (devices - 1) / devices
                 : k * _h * _a * (s.Nodes - 1) / s.Nodes;
-            yield return AllToAll(OpNames.Combine, (uint)a2aGroup, bytesPerToken);
+            yield return AllToAll(OpNames.Combine, (uint)a2aGroup, a2aPerNode, bytesPerToken);
         }
         if (slices > 1)
         {
@@ -284,10 +299,11 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         // Ring all-reduce: each device sends 2(g-1)/g of the payload.
         CommBytes = Aff.Of((Tokens, 2.0 * (group - 1) / group * payloadBytesPerToken)),
         CommGroup = group,
+        CommGroupPerNode = Math.Min(group, Math.Max(1u, s.DevicesPerNode)),
         CommScope = group <= s.DevicesPerNode ? LinkScope.IntraNode : LinkScope.InterNode,
     };
 
-    OpTemplate AllToAll(string name, uint group, double bytesPerToken) => new()
+    OpTemplate AllToAll(string name, uint group, uint perNode, double bytesPerToken) => new()
     {
         Name = name,
         Kind = OpKind.AllToAll,
@@ -295,7 +311,8 @@ public sealed partial class LayerGraphBuilder(ModelConfig m, SystemConfig s)
         EnergyGroup = EnergyGroup.Communication,
         CommBytes = Aff.Of((Tokens, bytesPerToken)),
         CommGroup = group,
-        CommScope = s.Nodes > 1 ? LinkScope.InterNode : LinkScope.IntraNode,
+        CommGroupPerNode = perNode,
+        CommScope = perNode < group ? LinkScope.InterNode : LinkScope.IntraNode,
     };
 
     static Affine PerAny(StageFeature[] features, double k) => Aff.Of(features.Select(f => (f, k)).ToArray());

@@ -21,6 +21,7 @@ public static class OpNames
     public const string Router = "router";
     public const string Dispatch = "all_to_all.dispatch";
     public const string Experts = "experts";
+    public const string PartialSums = "experts.partial_sum_reduction";
     public const string SharedExpert = "shared_expert";
     public const string Combine = "all_to_all.combine";
     public const string AllReduceMoe = "all_reduce.moe";

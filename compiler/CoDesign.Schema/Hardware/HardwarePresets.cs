@@ -228,14 +228,26 @@ public static class HardwarePresets
         Source = "[T] 5 x 16 GB HBM3 stacks, 32 pCH, 4x4 banks; [C] rows/columns, timing and ACT energy from LLMSimulator",
     };
 
+    /// <summary>Two SerDes crossings of 5.5 pJ/bit each (GPU to NVSwitch, NVSwitch to GPU); see NvlinkAndInfiniband.</summary>
+    public const double NvlinkJoulesPerBit = 2 * 5.5e-12;
+
+    /// <summary>
+    /// A 400 Gb/s NDR optical transceiver draws 9 W typical (NVIDIA MMS4X00-NS400 product specification), 22.5 pJ/bit;
+    /// one at each end of the link: 45 pJ/bit (our choice: NIC and switch ASICs not counted).
+    /// </summary>
+    public const double InfinibandJoulesPerBit = 2 * 9.0 / 400e9;
+
     static Interconnect NvlinkAndInfiniband() => new()
     {
         // [T] NVLink 900 GB/s bidirectional within a node; [C] 450 GB/s per direction, 0.8 us.
-        IntraNode = new Link { BandwidthBytesPerS = 450e9, LatencyS = 0.8e-6 },
+        // Energy (not in the Duplex evaluation): NVIDIA puts a board-level SerDes at 5.5 pJ/bit against NVLink-C2C's
+        // 1.3 (NVIDIA, Hot Chips 34, 2022, Grace/NVLink-C2C); GPU -> NVSwitch -> GPU crosses two, so 11 pJ/bit
+        // (our choice: the switch core is not counted).
+        IntraNode = new Link { BandwidthBytesPerS = 450e9, LatencyS = 0.8e-6, EnergyJPerBit = NvlinkJoulesPerBit },
         // [C] InfiniBand between nodes: 50 GB/s, 130 ns.
-        InterNode = new Link { BandwidthBytesPerS = 50e9, LatencyS = 130e-9 },
-        // Link energy is not published in the Duplex evaluation: 0 until a hardware file supplies it.
+        InterNode = new Link { BandwidthBytesPerS = 50e9, LatencyS = 130e-9, EnergyJPerBit = InfinibandJoulesPerBit },
         MaxDevicesPerNode = 8,                           // [T] nodes of at most 8 devices
-        Source = "[T] NVLink within nodes of <= 8, InfiniBand across; [C] link bandwidths and latencies",
+        Source = "[T] NVLink within nodes of <= 8, InfiniBand across; [C] link bandwidths and latencies; energy ours: NVLink 2 SerDes x 5.5 pJ/bit "
+            + "(NVIDIA, Hot Chips 34), InfiniBand 2 NDR transceivers x 9 W / 400 Gb/s (NVIDIA MMS4X00-NS400)",
     };
 }

@@ -26,6 +26,7 @@ public static class OpNames
         OpKind.LmHead => "lm_head",
         OpKind.AllReduce => "all_reduce",
         OpKind.AllToAll => "all_to_all",
+        OpKind.PartialSumReduction => "partial_sum_reduction",
         _ => "unspecified",
     };
 

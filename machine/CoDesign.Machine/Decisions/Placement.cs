@@ -43,8 +43,11 @@ public readonly record struct Placement(ProcessorCost? Processor, PlacementRule 
             string host = Device.Host.Name, pim = Device.Pim?.Name ?? "pim";
             return Rule switch
             {
-                PlacementRule.Collective =>
-                    $"collective over {(Op.CommScope == LinkScope.InterNode ? "the inter-node link" : "the intra-node link")} ({Op.CommGroup} devices)",
+                PlacementRule.Collective => Op.Kind == OpKind.AllToAll && Op.CommGroupPerNode > 0 && Op.CommGroupPerNode < Op.CommGroup
+                    ? $"all-to-all over {Op.CommGroup} devices, {Op.CommGroupPerNode} per node: intra-node and inter-node parts at once"
+                    : Op.Kind == OpKind.AllReduce
+                    ? $"ring all-reduce over {(Op.CommScope == LinkScope.InterNode ? "the inter-node link" : "the intra-node link")}, {Op.CommGroup} devices, {2 * (Op.CommGroup - 1)} steps"
+                    : $"collective over {(Op.CommScope == LinkScope.InterNode ? "the inter-node link" : "the intra-node link")} ({Op.CommGroup} devices)",
                 PlacementRule.FusedWithScores => $"fused with the {PhaseName(Op.Phase)} attention scores on {Where}",
                 PlacementRule.OnlyProcessor => $"{host} is the only processor",
                 PlacementRule.RouterOnHost => $"gate and top-k stay on the {host} (Duplex §3)",

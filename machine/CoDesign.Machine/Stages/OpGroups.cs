@@ -11,7 +11,7 @@ public static class OpGroups
     {
         OpKind.AttentionScore or OpKind.AttentionSoftmax or OpKind.AttentionContext or OpKind.Attention => 0,
         OpKind.QkvProjection or OpKind.OutputProjection => 1,
-        OpKind.Expert or OpKind.SharedExpert or OpKind.Router => 2,
+        OpKind.Expert or OpKind.SharedExpert or OpKind.Router or OpKind.PartialSumReduction => 2,
         OpKind.Ffn => 3,
         OpKind.AllReduce or OpKind.AllToAll => 4,
         OpKind.LmHead => 5,

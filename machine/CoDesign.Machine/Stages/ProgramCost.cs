@@ -1,3 +1,4 @@
+using CoDesign.Machine.Network;
 using CoDesign.Schema;
 using CoDesign.Schema.V1;
 
@@ -13,7 +14,6 @@ public sealed class ProgramCost
     public DeviceModel Device { get; }
     public DataType ComputeType { get; }
     public double Crossover { get; }
-    readonly Link? _intra, _inter;
 
     public ProgramCost(Program program)
     {
@@ -22,27 +22,24 @@ public sealed class ProgramCost
         // Weights of lower precision are converted on the way in; the MACs run at the activation type.
         ComputeType = program.Model.ActivationType;
         Crossover = Device.CrossoverOpPerByte(ComputeType);
-        _intra = program.Hardware.Interconnect?.IntraNode;
-        _inter = program.Hardware.Interconnect?.InterNode;
+        Network = new Collectives(program.Hardware.Interconnect);
     }
 
-    public static bool IsCollective(OpTemplate op) => op.Kind is OpKind.AllReduce or OpKind.AllToAll;
+    public static bool IsCollective(OpTemplate op) => Collectives.Is(op);
 
-    /// <summary>Seconds of a collective: bandwidth term plus per-step latency (ring all-reduce 2(g-1) steps, all-to-all g-1).</summary>
-    public double CollectiveSeconds(OpTemplate op, double bytes)
-    {
-        if (bytes <= 0 || op.CommGroup <= 1) return 0;
-        var link = op.CommScope == LinkScope.InterNode ? _inter : _intra;
-        if (link is null) return 0;
-        double steps = op.Kind == OpKind.AllReduce ? 2.0 * (op.CommGroup - 1) : op.CommGroup - 1;
-        return bytes / link.BandwidthBytesPerS + steps * link.LatencyS;
-    }
+    /// <summary>The system's interconnect model (machine/CoDesign.Machine/Network).</summary>
+    public Collectives Network { get; }
 
-    public double CollectiveJoules(OpTemplate op, double bytes)
-    {
-        var link = op.CommScope == LinkScope.InterNode ? _inter : _intra;
-        return link is null ? 0 : bytes * 8 * link.EnergyJPerBit;
-    }
+    /// <summary>A collective's seconds, split by link, and its link energy on one device.</summary>
+    public CollectiveCost Collective(OpTemplate op, double bytes) => Network.Cost(op, bytes);
+
+    /// <summary>Seconds of a collective: ring all-reduce 2(P-1) steps; all-to-all's NVLink and InfiniBand parts at once.</summary>
+    public double CollectiveSeconds(OpTemplate op, double bytes) => Network.Cost(op, bytes).Seconds;
+
+    public double CollectiveJoules(OpTemplate op, double bytes) => Network.Cost(op, bytes).Joules;
+
+    /// <summary>HBM stacks of one device: a Logic-PIM expert leaves one partial sum per stack (docs/reference/duplex-spec.md §3).</summary>
+    public int Stacks => (int)Math.Max(1, Program.Hardware.Memory?.Stacks ?? 1);
 
     /// <summary>DRAM (path + row activations) and compute energy of an operator on a processor.</summary>
     public (double Dram, double Compute) Joules(ProcessorCost p, in OpCounts c) =>

@@ -13,8 +13,10 @@ namespace CoDesign.Runtime.Tensors.Execution;
 public sealed class TimedBackend(IBackend inner) : IBackend
 {
     readonly List<(long Start, long End)> _intervals = [];
-    readonly long[] _ticks = new long[Enum.GetValues<OpKind>().Length];
-    readonly long[] _calls = new long[Enum.GetValues<OpKind>().Length];
+    // Indexed by the enum's value, which need not be dense (OP_KIND_PARTIAL_SUM_REDUCTION is 125).
+    static readonly int Kinds = Enum.GetValues<OpKind>().Max(k => (int)k) + 1;
+    readonly long[] _ticks = new long[Kinds];
+    readonly long[] _calls = new long[Kinds];
     long _total;
 
     public IBackend Inner => inner;

@@ -20,6 +20,7 @@ public sealed partial class AnalyticBackend
         public readonly OpTemplate[] Ops = kind.Ops.ToArray();
         public readonly int[] Layers = kind.Layers.Select(l => (int)l).ToArray();
         public readonly OpTemplate? Expert = kind.Ops.FirstOrDefault(o => o.Kind == OpKind.Expert);
+        public readonly OpTemplate? PartialSums = kind.Ops.FirstOrDefault(PartialSumReduction.Is);
         /// <summary>Last costed stage: each operator's seconds per layer and where it ran (-1 skipped, else StageCost index).</summary>
         public readonly double[] Seconds = new double[kind.Ops.Count];
         public readonly int[] Where = new int[kind.Ops.Count];
@@ -121,14 +122,16 @@ public sealed partial class AnalyticBackend
                 {
                     double bytes = AffineEval.Eval(op.CommBytes, x);
                     if (bytes <= 0) continue;
-                    double tc = _cost.CollectiveSeconds(op, bytes);
+                    var cc = _cost.Collective(op, bytes);
+                    double tc = cc.Seconds;
                     k.Where[i] = StageCost.Link;
                     k.Seconds[i] = tc;
                     k.Flops[i] = 0;
                     k.Bytes[i] = bytes;
                     seq += tc;
                     Busy(op, StageCost.Link, tc * n, result);
-                    result.EnergyJ[6] += _cost.CollectiveJoules(op, bytes) * _devices * n;
+                    result.EnergyJ[6] += cc.Joules * _devices * n;
+                    CommunicationS(op, cc, n);
                     continue;
                 }
                 var c = AffineEval.Counts(op, x);
@@ -160,7 +163,7 @@ public sealed partial class AnalyticBackend
 
             if (k.Expert is { } expert && _experts > 0)
                 foreach (int layer in k.Layers)
-                    time += ExpertSegment(expert, layer, globalTokens, decodeOnly, routing, result);
+                    time += ExpertSegment(expert, k.PartialSums, layer, globalTokens, decodeOnly, routing, result);
         }
 
         double head = 0;
@@ -184,13 +187,14 @@ public sealed partial class AnalyticBackend
     double _headS, _headFlops, _headBytes;
 
     /// <summary>One MoE layer's experts: draw the routing, split each device's experts, take the slowest device.</summary>
-    double ExpertSegment(OpTemplate expert, int layer, long globalTokens, bool decodeOnly, IExpertTokens? routing, StageCost result)
+    double ExpertSegment(OpTemplate expert, OpTemplate? partialSums, int layer, long globalTokens, bool decodeOnly, IExpertTokens? routing,
+        StageCost result)
     {
         var counts = _counts.AsSpan(0, _experts);
         if (routing is null) counts.Fill((double)globalTokens * _topK / _experts);
         else routing.Draw(layer, globalTokens, _topK, counts);
 
-        double worst = -1, worstHost = 0, worstPim = 0;
+        double worst = -1, worstHost = 0, worstPim = 0, worstReduce = 0;
         for (int g = 0; g < _groups; g++)
         {
             Array.Clear(_hostBySpace);
@@ -208,10 +212,6 @@ public sealed partial class AnalyticBackend
             double h = 0, p = 0;
             for (int s = 0; s < _spaces; s++)
                 if ((pimMask >> s & 1) != 0) p += _pimBySpace[s]; else h += _hostBySpace[s];
-            // Without co-processing one processor is busy at a time.
-            double segment = _coExperts ? Math.Max(h, p) : h + p;
-            if (segment > worst) { worst = segment; worstHost = h; worstPim = p; }
-
             var row = _groupExperts.AsSpan((layer * _groups + g) * GroupFields, GroupFields);
             row.Clear();
             row[0] = h;
@@ -229,10 +229,22 @@ public sealed partial class AnalyticBackend
                 row[at + 4] += t;
                 Energy(expert, onPim ? _pim! : _host, c, _devicesPerGroup, result);
             }
+            // Without co-processing one processor is busy at a time; the xPU adds the PIM experts' partial sums after both.
+            double reduce = 0;
+            if (partialSums is not null && row[7] > 0)
+            {
+                var rc = PartialSumReduction.Counts(partialSums, row[7], _cost.Stacks);
+                reduce = _host.Seconds(rc, _type);
+                Energy(partialSums, _host, rc, _devicesPerGroup, result);
+            }
+            double segment = (_coExperts ? Math.Max(h, p) : h + p) + reduce;
+            if (segment > worst) { worst = segment; worstHost = h + reduce; worstPim = p; worstReduce = reduce; }
         }
         int moe = OpGroups.Index(OpKind.Expert) * 3;
         _busyByGroupKind[moe + StageCost.Host] += worstHost;
         _busyByGroupKind[moe + StageCost.Pim] += worstPim;
+        result.GroupS[OpGroups.Index(OpKind.Expert)] += worstHost + worstPim;
+        PartialSumS += worstReduce;
         result.BusyS[StageCost.Host] += worstHost;
         result.BusyS[StageCost.Pim] += worstPim;
         _expertHostS[layer] = worstHost;
@@ -245,7 +257,25 @@ public sealed partial class AnalyticBackend
     {
         _busyByGroupKind[OpGroups.Index(op.Kind) * 3 + proc] += seconds;
         result.BusyS[proc] += seconds;
+        result.GroupS[OpGroups.Index(op.Kind)] += seconds;
     }
+
+    /// <summary>Seconds of every collective over the stages costed, by operator name, with its NVLink and InfiniBand parts.</summary>
+    readonly SortedDictionary<string, double> _communicationS = new(StringComparer.Ordinal);
+
+    /// <summary>Seconds the xPU spent adding Logic-PIM partial sums (critical device), over the stages costed.</summary>
+    public double PartialSumS { get; private set; }
+
+    void CommunicationS(OpTemplate op, in Machine.Network.CollectiveCost cc, int layers)
+    {
+        Add(op.Name, cc.Seconds * layers);
+        if (cc.IntraS > 0) Add(op.Name + "/intra_node", cc.IntraS * layers);
+        if (cc.InterS > 0) Add(op.Name + "/inter_node", cc.InterS * layers);
+        void Add(string key, double s) => _communicationS[key] = _communicationS.GetValueOrDefault(key) + s;
+    }
+
+    /// <summary>Seconds per collective (operator name; "/intra_node" and "/inter_node" its parts) over every stage costed.</summary>
+    public IReadOnlyDictionary<string, double> CommunicationBreakdown() => new SortedDictionary<string, double>(_communicationS, StringComparer.Ordinal);
 
     void Energy(OpTemplate op, ProcessorCost proc, in OpCounts c, double copies, StageCost result)
     {

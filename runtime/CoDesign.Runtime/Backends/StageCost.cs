@@ -9,6 +9,8 @@ public sealed class StageCost
     public readonly double[] BusyS = new double[3];
     /// <summary>System energy in joules: fc, attention, moe × (dram, compute), then communication.</summary>
     public readonly double[] EnergyJ = new double[7];
+    /// <summary>Busy seconds of device 0 by operator group (<see cref="Machine.Stages.OpGroups"/>), every processor and link together.</summary>
+    public readonly double[] GroupS = new double[Machine.Stages.OpGroups.Names.Length];
 
     public double TotalEnergyJ => EnergyJ.Sum();
 
@@ -17,5 +19,6 @@ public sealed class StageCost
         TimeS = 0;
         Array.Clear(BusyS);
         Array.Clear(EnergyJ);
+        Array.Clear(GroupS);
     }
 }

@@ -14,6 +14,8 @@ public sealed class Request(int id, double arrivalS, int inputLen, int outputLen
     public double DoneS { get; set; } = double.NaN;
     /// <summary>This stage's prefill chunk (0 when it decodes or waits).</summary>
     public int Chunk { get; set; }
+    /// <summary>Arrived inside the steady-state window: its TTFT and E2E count towards the reported percentiles.</summary>
+    public bool InWindow { get; set; }
 
     public bool PrefillDone => Prefilled >= InputLen;
     public int RemainingPrompt => InputLen - Prefilled;

@@ -32,6 +32,11 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
     public double BatchTimeIntegral;
     public readonly double[] EnergyJ = new double[7];
     public readonly LatencyStats Ttft = new(requests.Count), Tbt = new(requests.Count * 16), E2e = new(requests.Count);
+    /// <summary>The steady state (warm-up and drain excluded) and what it measured; see <see cref="SteadyWindow"/>.</summary>
+    public readonly SteadyWindow Window = new(Math.Min(batchCap, o.Qps is null ? batchCap : Math.Max(1, requests.Count / 10)),
+        requests.Count);
+    /// <summary>Every stage, for the per-stage breakdown of a run too short for a steady state.</summary>
+    public readonly SteadyWindow Whole = SteadyWindow.WholeRun();
 
     public void Run(CancellationToken ct = default)
     {
@@ -39,6 +44,8 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
         {
             if ((Stages & 1023) == 0) ct.ThrowIfCancellationRequested();   // Ctrl-C, checked every 1,024 stages
             Admit();
+            // Drain: a slot can no longer be refilled (closed loop) or no request is left to arrive (open loop).
+            if (_next >= requests.Count && (!_closed || _running.Count < batchCap)) Window.Close(NowS);
             if (_running.Count == 0)
             {
                 if (_next >= requests.Count && _waiting.Count == 0) break;
@@ -64,6 +71,7 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
                 _cost.BusyS[StageCost.Host], _cost.BusyS[StageCost.Pim], _cost.BusyS[StageCost.Link]));
             Advance(dt);
         }
+        Window.Close(NowS);   // a run that ends without a drain (the last wave finished together) ends its window here
     }
 
     /// <summary>The milestones this stage brings to the sampled requests (before <see cref="Advance"/> applies them).</summary>
@@ -93,11 +101,16 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
             {
                 var r = requests[_next++];
                 r.ArrivalS = NowS;
+                r.InWindow = Window.IsOpen;
                 Start(r);
             }
             return;
         }
-        while (_next < requests.Count && requests[_next].ArrivalS <= NowS) _waiting.Enqueue(requests[_next++]);
+        while (_next < requests.Count && requests[_next].ArrivalS <= NowS)
+        {
+            requests[_next].InWindow = Window.IsOpen;
+            _waiting.Enqueue(requests[_next++]);
+        }
         while (_running.Count < batchCap && _waiting.Count > 0 && _kvUsed + Techniques.CacheTokens + _waiting.Peek().ReservedKvTokens <= kvCapacity)
             Start(_waiting.Dequeue());
     }
@@ -154,6 +167,8 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
         if (_shape.IsDecodeOnly) DecodeOnlyStages++;
         BatchTimeIntegral += _running.Count * dt;
         for (int i = 0; i < EnergyJ.Length; i++) EnergyJ[i] += _cost.EnergyJ[i];
+        long tokensBefore = OutputTokens;
+        int batch = _running.Count;
         foreach (var r in _running)
         {
             if (r.Chunk > 0)
@@ -166,6 +181,7 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
                 r.Generated = 1;
                 r.FirstTokenS = r.LastTokenS = NowS;
                 Ttft.Add(NowS - r.ArrivalS);
+                if (r.InWindow) Window.Ttft.Add(NowS - r.ArrivalS);
                 OutputTokens++;
             }
             else if (r.Chunk == Decoding)
@@ -174,6 +190,8 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
                 int n = Techniques.TokensFor(r);
                 r.Generated += n;
                 for (int i = 0; i < n; i++) Tbt.Add((NowS - r.LastTokenS) / n);
+                if (Window.IsOpen)
+                    for (int i = 0; i < n; i++) Window.Tbt.Add((NowS - r.LastTokenS) / n);
                 r.LastTokenS = NowS;
                 OutputTokens += n;
             }
@@ -182,11 +200,15 @@ sealed class Loop(WorkloadOptions o, AnalyticBackend backend, ExpertRouting? rou
             {
                 r.DoneS = NowS;
                 E2e.Add(NowS - r.ArrivalS);
+                if (r.InWindow) Window.E2e.Add(NowS - r.ArrivalS);
                 Completed++;
                 _kvUsed -= r.ReservedKvTokens;
                 Techniques.OnDone(r);
             }
         }
         _running.RemoveAll(static r => !double.IsNaN(r.DoneS));
+        if (Window.IsOpen) Window.AddStage(dt, OutputTokens - tokensBefore, batch, _shape.IsDecodeOnly, _cost);
+        Whole.AddStage(dt, OutputTokens - tokensBefore, batch, _shape.IsDecodeOnly, _cost);
+        Window.OpenAfter(Completed, NowS);
     }
 }

@@ -66,8 +66,15 @@ public static class ServingSimulator
         loop.Run(ct);
 
         double simulated = loop.NowS;
-        long tokens = loop.OutputTokens * dp;
-        var energy = loop.EnergyJ;
+        var w = loop.Window;
+        bool steady = w.Valid;
+        if (steady)
+            notes.Add($"steady state {w.StartS:0.###} s to {w.EndS:0.###} s ({w.Stages} stages): warm-up and drain excluded from throughput, latency and energy");
+        else
+            notes.Add("no steady state (too few requests for warm-up, a full batch and drain): the whole run is reported");
+        long tokens = (steady ? w.OutputTokens : loop.OutputTokens) * dp;
+        double measured = steady ? w.TimeS : simulated;
+        var energy = steady ? w.EnergyJ : loop.EnergyJ;
         double perToken = tokens > 0 ? 1.0 / tokens : 0;
         var breakdown = new EnergyBreakdown(energy[0] * perToken, energy[1] * perToken, energy[2] * perToken, energy[3] * perToken,
             energy[4] * perToken, energy[5] * perToken, energy[6] * perToken);
@@ -78,19 +85,22 @@ public static class ServingSimulator
             Devices = (int)program.System.Devices,
             CoProcessing = program.System.CoProcessing.ToString().ToLowerInvariant(),
             MoeParallelism = program.System.MoeParallelism.ToString().ToLowerInvariant(),
-            ThroughputTokensPerS = simulated > 0 ? tokens / simulated : 0,
+            ThroughputTokensPerS = measured > 0 ? tokens / measured : 0,
             // Replica 0 serves every dp-th request and stands for all; never report more than were asked for.
             RequestsCompleted = Math.Min(totalRequests, loop.Completed * dp),
-            OutputTokens = tokens,
+            OutputTokens = loop.OutputTokens * dp,
             SimulatedTimeS = simulated,
             Stages = loop.Stages,
             DecodeOnlyStageFraction = loop.Stages > 0 ? (double)loop.DecodeOnlyStages / loop.Stages : 0,
-            EffectiveBatch = simulated > 0 ? loop.BatchTimeIntegral / simulated * dp : 0,
+            EffectiveBatch = steady ? w.BatchTimeIntegral / w.TimeS * dp : simulated > 0 ? loop.BatchTimeIntegral / simulated * dp : 0,
             KvCapacityTokens = kvCapacity,
             BatchReducedTo = reducedTo,
-            TtftS = loop.Ttft.Summarize(),
-            TbtS = loop.Tbt.Summarize(),
-            E2eS = loop.E2e.Summarize(),
+            TtftS = (steady ? w.Ttft : loop.Ttft).Summarize(),
+            TbtS = (steady ? w.Tbt : loop.Tbt).Summarize(),
+            E2eS = (steady ? w.E2e : loop.E2e).Summarize(),
+            SteadyState = steady ? new SteadyStateWindow(w.StartS, w.EndS, w.Stages, w.Ttft.Count) : null,
+            StageTimeBreakdownS = (steady ? w : loop.Whole).StageBreakdown(),
+            CommunicationS = backend.CommunicationBreakdown(),
             EnergyJPerToken = breakdown.Total,
             EnergyBreakdownJPerToken = breakdown,
             TimeBreakdownS = loop.Techniques.Spec is { } sp ? WithDraft(backend.BusyBreakdown(), sp.Draft.BusyBreakdown()) : backend.BusyBreakdown(),

@@ -2,6 +2,9 @@ namespace CoDesign.Runtime.Serving;
 
 public sealed record Percentiles(double P50, double P90, double P99, double Mean);
 
+/// <summary>The steady state measured: its bounds, stages, and the requests that arrived in it (TTFT/E2E samples).</summary>
+public sealed record SteadyStateWindow(double StartS, double EndS, int Stages, int Requests);
+
 public sealed record EnergyBreakdown(double FcDram, double FcCompute, double AttentionDram, double AttentionCompute,
     double MoeDram, double MoeCompute, double Communication)
 {
@@ -33,6 +36,12 @@ public sealed record SimulationResult
     public required EnergyBreakdown EnergyBreakdownJPerToken { get; init; }
     /// <summary>Busy seconds by operator kind and processor ("moe/logic_pim"), summed over stages.</summary>
     public required IReadOnlyDictionary<string, double> TimeBreakdownS { get; init; }
+    /// <summary>Where throughput, latency and energy were measured; null when the run has no steady state (whole run).</summary>
+    public SteadyStateWindow? SteadyState { get; init; }
+    /// <summary>Mean seconds per decode-only and per mixed stage, by operator group (compare the paper's Fig. 4(a)).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? StageTimeBreakdownS { get; init; }
+    /// <summary>Seconds of each collective over the run (its "/intra_node" and "/inter_node" parts too).</summary>
+    public IReadOnlyDictionary<string, double>? CommunicationS { get; init; }
     public required IReadOnlyList<string> Notes { get; init; }
     /// <summary>Set when speculative decoding ran.</summary>
     public Techniques.SpeculationStats? Speculation { get; init; }

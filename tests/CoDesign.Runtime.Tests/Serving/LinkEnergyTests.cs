@@ -18,7 +18,9 @@ public class LinkEnergyTests
         var p = Sim.Compile("mixtral-8x7b", "duplex", 4);
         var o = new WorkloadOptions { Batch = 4, Requests = 4, InputLen = 64, OutputLen = 4 };
         Assert.That(p.System.DataParallel, Is.EqualTo(1));
-        Assert.That(ServingSimulator.Run(p, o).EnergyBreakdownJPerToken.Communication, Is.Zero, "the presets publish no link energy");
+        // The presets' NVLink figure (two SerDes crossings, HardwarePresets.NvlinkJoulesPerBit) is charged as well.
+        Assert.That(p.Hardware.Interconnect.IntraNode.EnergyJPerBit, Is.EqualTo(Schema.Hardware.HardwarePresets.NvlinkJoulesPerBit));
+        Assert.That(ServingSimulator.Run(p, o).EnergyBreakdownJPerToken.Communication, Is.GreaterThan(0));
 
         const double joulesPerBit = 5e-12;   // a test value, not a published one
         var edited = p.Clone();

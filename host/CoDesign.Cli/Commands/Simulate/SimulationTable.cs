@@ -29,6 +29,9 @@ public static class SimulationTable
         t.Add("requests completed", Units.Number(r.RequestsCompleted));
         t.Add("output tokens", Units.Number(r.OutputTokens));
         t.Add("simulated time", Units.Seconds(r.SimulatedTimeS));
+        t.Add("measured (steady state)", r.SteadyState is { } ss
+            ? $"{Units.Seconds(ss.StartS)} to {Units.Seconds(ss.EndS)}, {Units.Number(ss.Stages)} stages, {Units.Number(ss.Requests)} requests arrived"
+            : "whole run (too short for a steady state)");
         t.Add("stages (decode-only)", $"{Units.Number(r.Stages)} ({Units.Percent(r.DecodeOnlyStageFraction)})");
         t.Add("effective batch", Units.Number(r.EffectiveBatch));
         t.Add("KV capacity per device", $"{Units.Number(r.KvCapacityTokens)} tokens");
@@ -57,5 +60,22 @@ public static class SimulationTable
         foreach (var (k, v) in r.TimeBreakdownS.OrderByDescending(kv => kv.Value))
             busy.Add(k, Units.Seconds(v), Units.Percent(r.SimulatedTimeS > 0 ? v / r.SimulatedTimeS : 0));
         busy.Write(w);
+        if (r.CommunicationS is { Count: > 0 } comm)
+        {
+            var c = new TextTable("communication (critical device)", "seconds", "share of run");
+            c.RightAligned.Add(1);
+            foreach (var (k, v) in comm)
+                c.Add(k, Units.Seconds(v), Units.Percent(r.SimulatedTimeS > 0 ? v / r.SimulatedTimeS : 0));
+            c.Write(w);
+        }
+        if (r.StageTimeBreakdownS is { Count: > 0 } stages)
+        {
+            var groups = stages.Values.SelectMany(d => d.Keys).Where(k => k != "stage").Distinct().Order(StringComparer.Ordinal).ToList();
+            var st = new TextTable(["mean stage", "stage", .. groups]);
+            for (int i = 1; i <= groups.Count + 1; i++) st.RightAligned.Add(i);
+            foreach (var (kind, d) in stages)
+                st.Add([kind, Units.Seconds(d["stage"]), .. groups.Select(g => Units.Seconds(d.GetValueOrDefault(g)))]);
+            st.Write(w);
+        }
     }
 }
