@@ -50,10 +50,8 @@ public sealed class TensorRunInputs
     public static ModelWeights LoadWeights(string model, ulong seed)
     {
         var config = ModelLoader.WithTypes(ModelLoader.Resolve(model), null, null, null);
-        // A GPTQ/AWQ/FP8 checkpoint (quantization_config) is modelled by the analytic verbs only (issue 13).
-        if (Schema.Quantization.WeightFormat.Of(config) is { IsQuantised: true } f)
-            throw new InputException($"model '{model}' has {f.Label} weights (quantization_config): the tensor runtime runs fp32, fp16 and bf16 " +
-                "weights only; analyze, compile and simulate model quantised weights");
+        // GPTQ v1 int4/int8 checkpoints are read (issue 13); AWQ, FP8, GPTQ v2 and act-order are refused naming them.
+        Runtime.Tensors.Quantization.GptqCheckpoint.LayoutOf(config);
         if (Directory.Exists(model)) return WeightsLoader.Load(config, model);
         if (File.Exists(model)) return WeightsLoader.Load(config, Path.GetDirectoryName(Path.GetFullPath(model))!);
         if (TinyPresets.TryGet(model) is not null) return RandomModel.Create(config, seed, StorageType(config.WeightType));
