@@ -50,7 +50,22 @@ public sealed class InferenceEngine
     }
 
     /// <summary>Rows of one sequence inside the stage's token batch.</summary>
-    readonly record struct Segment(Sequence Seq, int Offset, int Rows, bool Prefill);
+    readonly record struct Segment(KvCache Cache, int Offset, int Rows, bool Prefill, bool AllRows);
+
+    /// <summary>
+    /// One sequence's input to a stage: its cache, the tokens to append after what the cache holds, whether they are a
+    /// prefill, and whether the logits of every row are wanted (a speculative verify step) or only the last row's.
+    /// </summary>
+    internal readonly record struct Work(KvCache Cache, int[] Tokens, bool Prefill, bool AllRows);
+
+    internal int Vocab => _w.Vocab;
+    internal int Layers => _w.Layers.Length;
+    internal int KvRowWidth => _w.KvHeads * _w.HeadDim;
+    internal double XpuSeconds => _xpu.TotalSeconds;
+    internal double PimSeconds => _pim.TotalSeconds;
+
+    /// <summary>One stage over explicit inputs (speculative decoding, prefix reuse): the logits of the rows asked for, in order.</summary>
+    internal double[] Step(IReadOnlyList<Work> work) => Forward(work, new StageCounters(), out _);
 
     public EngineResult Run(IReadOnlyList<Request> requests)
     {
@@ -72,7 +87,7 @@ public sealed class InferenceEngine
             var sw = Stopwatch.StartNew();
             double x0 = _xpu.TotalSeconds, p0 = _pim.TotalSeconds;
             var counters = new StageCounters();
-            var logits = Forward(running, counters, out var segments);
+            var logits = Forward([.. running.Select(s => new Work(s.Cache, s.NextInput, !s.Prefilled, false))], counters, out var segments);
             for (int i = 0; i < running.Count; i++)
             {
                 var s = running[i];
@@ -130,7 +145,7 @@ public sealed class InferenceEngine
     }
 
     /// <summary>Runs one stage over every running sequence; returns the LM-head logits of each sequence's last row.</summary>
-    double[] Forward(List<Sequence> seqs, StageCounters counters, out List<Segment> segments)
+    double[] Forward(IReadOnlyList<Work> seqs, StageCounters counters, out List<Segment> segments)
     {
         var c = _w.Config;
         int h = _w.Hidden, d = _w.HeadDim, hq = _w.Heads, hkv = _w.KvHeads;
@@ -139,8 +154,8 @@ public sealed class InferenceEngine
         var tokens = new List<int>();
         foreach (var s in seqs)
         {
-            var input = s.NextInput;
-            segments.Add(new Segment(s, tokens.Count, input.Length, !s.Prefilled));
+            var input = s.Tokens;
+            segments.Add(new Segment(s.Cache, tokens.Count, input.Length, s.Prefill, s.AllRows));
             for (int i = 0; i < input.Length; i++) { tokens.Add(input[i]); positions.Add(s.Cache.Length + i); }
         }
         int rows = tokens.Count;
@@ -154,8 +169,8 @@ public sealed class InferenceEngine
         // token; a joining request prefills its prompt after what its cache holds (nothing yet).
         var shape = new StageShape();
         foreach (var g in segments)
-            if (g.Prefill) shape.AddPrefill(g.Rows, g.Seq.Cache.Length);
-            else shape.AddDecode(g.Seq.Cache.Length + 1);
+            if (g.Prefill || g.Rows > 1) shape.AddPrefill(g.Rows, g.Cache.Length);   // a verify step: k+1 query rows after the cache
+            else shape.AddDecode(g.Cache.Length + 1);
         var place = _o.Plan.Place(shape, _w.Layers.Length);
         _o.Decisions?.Stage(shape, place);
         for (int l = 0; l < _w.Layers.Length; l++)
@@ -170,20 +185,22 @@ public sealed class InferenceEngine
             if (L.KNorm is { } kn) k = _xpu.RmsNorm(k, k.Length / kn.Cols, kn, c.NormEps);
             q = _xpu.Rope(q, rows, hq, d, pos, c.RopeTheta);
             k = _xpu.Rope(k, rows, hkv, d, pos, c.RopeTheta);
-            foreach (var g in segments) g.Seq.Cache.Write(l, k, v, g.Offset, g.Rows);
+            foreach (var g in segments) g.Cache.Write(l, k, v, g.Offset, g.Rows);
             var attn = Attention(l, q, segments, place, counters);
             Accumulate(x, On(place, l, OpKind.OutputProjection, counters).Linear(OpKind.OutputProjection, attn, rows, L.O));
             var b = _xpu.RmsNorm(x, rows, L.PostNorm, c.NormEps);
             if (L.IsMoe) Accumulate(x, Moe(l, L, b, rows, decodeOnly, place, counters));
             else Accumulate(x, On(place, l, OpKind.Ffn, counters).GatedFfn(OpKind.Ffn, b, rows, L.Dense!));
         }
-        foreach (var g in segments) g.Seq.Cache.Advance(g.Rows);
+        foreach (var g in segments) g.Cache.Advance(g.Rows);
 
-        var last = new double[seqs.Count * h];
-        for (int i = 0; i < segments.Count; i++)
-            Array.Copy(x, (segments[i].Offset + segments[i].Rows - 1) * h, last, i * h, h);
-        var normed = _xpu.RmsNorm(last, seqs.Count, _w.FinalNorm, c.NormEps);
-        return On(place, 0, OpKind.LmHead, counters).Linear(OpKind.LmHead, normed, seqs.Count, _w.LmHead);
+        var picked = new List<int>();
+        foreach (var g in segments)
+            for (int r = g.AllRows ? 0 : g.Rows - 1; r < g.Rows; r++) picked.Add(g.Offset + r);
+        var last = new double[picked.Count * h];
+        for (int i = 0; i < picked.Count; i++) Array.Copy(x, picked[i] * h, last, i * h, h);
+        var normed = _xpu.RmsNorm(last, picked.Count, _w.FinalNorm, c.NormEps);
+        return On(place, 0, OpKind.LmHead, counters).Linear(OpKind.LmHead, normed, picked.Count, _w.LmHead);
     }
 
     /// <summary>The backend of the processor <paramref name="op"/> of layer <paramref name="layer"/> is placed on this stage.</summary>
@@ -207,8 +224,8 @@ public sealed class InferenceEngine
         {
             var qs = new double[g.Rows * qw];
             Array.Copy(q, g.Offset * qw, qs, 0, qs.Length);
-            int first = g.Seq.Cache.Length;
-            var o = be.Attention(new AttentionInput(qs, g.Rows, g.Seq.Cache.Keys(layer), g.Seq.Cache.Values(layer), first + g.Rows, hq, _w.KvHeads, d, first));
+            int first = g.Cache.Length;
+            var o = be.Attention(new AttentionInput(qs, g.Rows, g.Cache.Keys(layer), g.Cache.Values(layer), first + g.Rows, hq, _w.KvHeads, d, first));
             Array.Copy(o, 0, y, g.Offset * qw, o.Length);
         }
         bool prefillOnPim = place.OnPim(layer, OpKind.Attention, OpPhase.Prefill), decodeOnPim = place.OnPim(layer, OpKind.Attention, OpPhase.Decode);

@@ -121,16 +121,19 @@ public sealed class TensorRunInputs
     public Schema.V1.Program Program(ParseResult p, ModelWeights w)
     {
         var hardware = HardwareFile.Resolve(p.GetValue(Hardware)!);
-        if (p.GetValue(ProgramFile) is not { } path)
-            return ProgramCompiler.Compile(w.Config, hardware, new SystemOptions(
-                CoProcessing: SystemOptionTables.CoProcessing.Parse(p.GetValue(CoProcessing), SystemOptionTables.CoProcessing.Flag),
-                Placement: SystemOptionTables.Placement.Parse(p.GetValue(Placement), SystemOptionTables.Placement.Flag)));
+        if (p.GetValue(ProgramFile) is not { } path) return Compile(p, w.Config);
         var program = Schema.Programs.ProgramFile.Read(path);
         ProgramArgs.CheckModel(program, w.Config, path, "--model (the weights)");
         if (p.GetResult(Hardware) is { Implicit: false }) ProgramArgs.CheckHardware(program, hardware, path);
         ProgramArgs.CheckSystem(program, path, null, p.GetValue(CoProcessing), p.GetValue(Placement));
         return program;
     }
+
+    /// <summary>The Program for one device of --hardware with --co-processing and --placement, as 'codesign compile' writes it.</summary>
+    public Schema.V1.Program Compile(ParseResult p, ModelConfig config) =>
+        ProgramCompiler.Compile(config, HardwareFile.Resolve(p.GetValue(Hardware)!), new SystemOptions(
+            CoProcessing: SystemOptionTables.CoProcessing.Parse(p.GetValue(CoProcessing), SystemOptionTables.CoProcessing.Flag),
+            Placement: SystemOptionTables.Placement.Parse(p.GetValue(Placement), SystemOptionTables.Placement.Flag)));
 
     /// <summary>
     /// xPU and PIM backend names. "rtl" names the PIM side only (Logic-PIM units); the xPU side then runs on cpu.
