@@ -45,8 +45,9 @@ public sealed class InferenceEngine
         public List<int> Generated { get; } = [];
         public List<double> Margins { get; } = [];
         public List<double> Scales { get; } = [];
-        public bool Prefilled => Cache.Length > 0;
-        public int[] NextInput => Prefilled ? [Generated[^1]] : Request.Prompt;
+        /// <summary>Set once the prompt has been prefilled (the cache may start with a reused prefix before that).</summary>
+        public bool Prefilled { get; set; }
+        public int[] NextInput => Prefilled ? [Generated[^1]] : Request.Prompt[Cache.Length..];
     }
 
     /// <summary>Rows of one sequence inside the stage's token batch.</summary>
@@ -75,19 +76,35 @@ public sealed class InferenceEngine
         var running = new List<Sequence>();
         var done = new List<RequestResult>();
         var stages = new List<StageRecord>();
+        var prefixes = _o.PrefixReuse ? new PrefixStore() : null;
+        long reused = 0;
         var total = Stopwatch.StartNew();
         for (int stage = 0; waiting.Count > 0 || running.Count > 0; stage++)
         {
             _o.Cancellation.ThrowIfCancellationRequested();   // Ctrl-C between stages
+            var joining = new List<int[]>();
             while (running.Count < _o.MaxBatch && waiting.Count > 0)
             {
-                var r = waiting.Dequeue();
-                running.Add(new Sequence(r, pool.Allocate(stage, r.Id, r.Prompt.Length + r.MaxNewTokens), stage));
+                var r = waiting.Peek();
+                var (source, len) = prefixes?.Longest(r.Prompt) ?? (null, 0);
+                // A prefix shared with a prompt prefilled in this very stage is not computed yet: the request waits one
+                // stage (FIFO, so the rest wait too) and then reuses it.
+                if (prefixes is not null && joining.Any(p => PrefixStore.CommonPrefix(p, r.Prompt, r.Prompt.Length - 1) > len)) break;
+                waiting.Dequeue();
+                var cache = pool.Allocate(stage, r.Id, r.Prompt.Length + r.MaxNewTokens);
+                if (source is not null) { cache.CopyPrefix(source, len); reused += len; }
+                running.Add(new Sequence(r, cache, stage));
+                joining.Add(r.Prompt);
             }
             var sw = Stopwatch.StartNew();
             double x0 = _xpu.TotalSeconds, p0 = _pim.TotalSeconds;
             var counters = new StageCounters();
             var logits = Forward([.. running.Select(s => new Work(s.Cache, s.NextInput, !s.Prefilled, false))], counters, out var segments);
+            foreach (var s in running.Where(s => !s.Prefilled))
+            {
+                s.Prefilled = true;
+                prefixes?.Add(s.Request.Id, s.Request.Prompt, s.Cache, _w.Layers.Length);
+            }
             for (int i = 0; i < running.Count; i++)
             {
                 var s = running[i];
@@ -111,7 +128,8 @@ public sealed class InferenceEngine
         foreach (var (side, b) in new[] { ("xpu", _xpu), ("pim", _pim) })
             foreach (var k in Enum.GetValues<OpKind>())
                 if (b.Calls(k) > 0) ops.Add(new OpTime(side, k, b.Calls(k), b.Seconds(k)));
-        return new EngineResult([.. done.OrderBy(d => d.Id)], stages, ops, pool.Events, pool.PeakBytes, pool.BytesInUse, total.Elapsed.TotalSeconds);
+        return new EngineResult([.. done.OrderBy(d => d.Id)], stages, ops, pool.Events, pool.PeakBytes, pool.BytesInUse, total.Elapsed.TotalSeconds)
+        { PrefixTokensReused = reused };
     }
 
     void CheckRequest(Request r)

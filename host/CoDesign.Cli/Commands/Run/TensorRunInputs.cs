@@ -35,12 +35,16 @@ public sealed class TensorRunInputs
     public Option<int> MaxBatch { get; } = new("--max-batch") { Description = "Most requests per stage; others wait and join as requests finish", DefaultValueFactory = _ => 4 };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for random weights of tiny-moe/tiny-dense without a directory, and for default prompts", DefaultValueFactory = _ => 1 };
     public Option<string> Hardware { get; } = CommonOptions.Hardware();
+    public Option<bool> PrefixReuse { get; } = new("--prefix-reuse")
+    {
+        Description = "Reuse the real K and V of a prompt prefix already prefilled in this run (a later request copies them and prefills only the rest)",
+    };
     /// <summary>Set by the handler from the CLI context: Ctrl-C stops the engine between stages.</summary>
     public CancellationToken Cancellation { get; set; }
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { ProgramFile, Model, PimBackend, CoProcessing, Placement, Prompts, MaxNewTokens, MaxBatch, Seed, Hardware }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { ProgramFile, Model, PimBackend, CoProcessing, Placement, Prompts, MaxNewTokens, MaxBatch, Seed, Hardware, PrefixReuse }) cmd.Options.Add(o);
     }
 
     /// <summary>
@@ -115,7 +119,7 @@ public sealed class TensorRunInputs
     public EngineOptions EngineOptions(ParseResult p, ModelWeights w)
     {
         RunLimits.CheckBatch(p.GetValue(MaxBatch));
-        return new() { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(Program(p, w)), Cancellation = Cancellation };
+        return new() { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(Program(p, w)), Cancellation = Cancellation, PrefixReuse = p.GetValue(PrefixReuse) };
     }
 
     public Schema.V1.Program Program(ParseResult p, ModelWeights w)
