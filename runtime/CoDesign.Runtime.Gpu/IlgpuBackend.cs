@@ -29,6 +29,9 @@ public sealed class IlgpuBackend : IBackend
     readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> _matMul32;
     readonly Action<Index1D, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, int, int, int> _matMul16PerOutput;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> _matMul32PerOutput;
+    readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<ushort>, ArrayView<float>, int, int, int, int> _gptqMatMul;
+    readonly Dictionary<HostTensor, (MemoryBuffer1D<int, Stride1D.Dense> Q, MemoryBuffer1D<int, Stride1D.Dense> Z, MemoryBuffer1D<ushort, Stride1D.Dense> S)> _gptq =
+        new(ReferenceEqualityComparer.Instance);
     readonly bool _cooperative;
     readonly Action<KernelConfig, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _attentionCooperative;
     readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float> _rmsNorm;
@@ -53,6 +56,7 @@ public sealed class IlgpuBackend : IBackend
         _matMul16PerOutput = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, int, int, int>(Kernels.MatMul16PerOutput);
         _matMul32PerOutput = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.MatMul32PerOutput);
         _attentionCooperative = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(Kernels.AttentionCooperative);
+        _gptqMatMul = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<ushort>, ArrayView<float>, int, int, int, int>(Kernels.GptqMatMulPerOutput);
         _cooperative = variant == KernelVariant.Cooperative || (variant == KernelVariant.Auto && _acc.AcceleratorType == AcceleratorType.Cuda);
         _rmsNorm = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(Kernels.RmsNorm);
         _rope = _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.Rope);
@@ -86,6 +90,13 @@ public sealed class IlgpuBackend : IBackend
     internal void MatMul(ArrayView<float> x, int rows, HostTensor w, ArrayView<float> y)
     {
         int n = w.Rows, k = w.Cols;
+        if (w.Gptq is { } g)
+        {
+            // GPTQ weights live on the device packed (int32 codes and zeros, binary16 scales): one thread per output on both accelerators.
+            if (!_gptq.TryGetValue(w, out var p)) _gptq[w] = p = (_acc.Allocate1D(g.QWeight), _acc.Allocate1D(g.QZeros), _acc.Allocate1D(g.Scales));
+            _gptqMatMul(rows * n, x, p.Q.View, p.Z.View, p.S.View, y, n, k, g.GroupSize, g.Bits);
+            return;
+        }
         var config = new KernelConfig((n + _warpsPerGroup - 1) / _warpsPerGroup, _warpsPerGroup * _acc.WarpSize);
         var buf = Weight(w);
         int format = w.Storage == TensorDType.BF16 ? Kernels.Bf16 : Kernels.Fp16;
@@ -218,6 +229,7 @@ public sealed class IlgpuBackend : IBackend
         lock (_gate)
         {
             foreach (var b in _weights.Values) b.Dispose();
+            foreach (var (q, z, sc) in _gptq.Values) { q.Dispose(); z.Dispose(); sc.Dispose(); }
             _weights.Clear();
             _acc.Dispose();
             _context.Dispose();

@@ -75,6 +75,32 @@ static class Kernels
         y[idx] = s;
     }
 
+    /// <summary>
+    /// y[r, n] = Σ_k x[r, k]·w[n, k] for a GPTQ (v1) weight, one thread per output: each packed code is unpacked and
+    /// dequantised in registers as scale·(code − zero), the same float32 product as the host's dequantisation, so the
+    /// weight is read at its packed width (bits/8 bytes per weight plus the group's scale and zero) and never expanded.
+    /// </summary>
+    public static void GptqMatMulPerOutput(Index1D idx, ArrayView<float> x, ArrayView<int> qweight, ArrayView<int> qzeros, ArrayView<ushort> scales,
+        ArrayView<float> y, int n, int k, int groupSize, int bits)
+    {
+        int r = idx.X / n, col = idx.X % n;
+        int perWord = 32 / bits, mask = (1 << bits) - 1, groups = k / groupSize;
+        long xb = (long)r * k;
+        float s = 0;
+        for (int g = 0; g < groups; g++)
+        {
+            float scale = Decode(scales[(long)g * n + col], Fp16);
+            int zero = ((int)((uint)qzeros[(long)g * (n / perWord) + col / perWord] >> (bits * (col % perWord))) & mask) + 1 & mask;
+            for (int i = 0; i < groupSize; i++)
+            {
+                int kk = g * groupSize + i;
+                int code = (int)((uint)qweight[(long)(kk / perWord) * n + col] >> (bits * (kk % perWord))) & mask;
+                s += x[xb + kk] * (scale * (code - zero));
+            }
+        }
+        y[idx] = s;
+    }
+
     /// <summary>One thread per row: y = x / sqrt(mean(x²) + eps) ⊙ gamma.</summary>
     public static void RmsNorm(Index1D row, ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> y, int h, float eps)
     {

@@ -24,6 +24,8 @@ static class QuantisationConfigReader
         string method = q.TryGetProperty("quant_method", out var mv) && mv.ValueKind == JsonValueKind.String ? mv.GetString()!.ToLowerInvariant() : "";
         if (!Methods.Contains(method))
             throw new InputException(Bad($"has quant_method {InputText.Quote(method)}, which is not modelled (expected one of {string.Join(", ", Methods)})"));
+        m.QuantMethod = method;
+        if (q.TryGetProperty("checkpoint_format", out var cf) && cf.ValueKind == JsonValueKind.String) m.QuantCheckpointFormat = cf.GetString()!.ToLowerInvariant();
         if (method == "fp8")
         {
             m.WeightType = DataType.Fp8;
@@ -46,6 +48,6 @@ static class QuantisationConfigReader
                 m.QuantGroupSize = g == -1 ? 0u : (uint)g;
             }
         }
-        m.Features.Add($"weights: {WeightFormat.Of(m).Label} from quantization_config ({method}; analytic verbs only, the tensor runtime refuses it)");
+        m.Features.Add($"weights: {WeightFormat.Of(m).Label} from quantization_config ({method}; run and validate read GPTQ v1 checkpoints only)");
     }
 }

@@ -9,14 +9,31 @@ namespace CoDesign.Compiler.Models;
 /// </summary>
 public static class TinyPresets
 {
-    public static readonly string[] Names = ["tiny-moe", "tiny-dense"];
+    public static readonly string[] Names = ["tiny-moe", "tiny-dense", "tiny-draft"];
 
     public static ModelConfig? TryGet(string name) => name.ToLowerInvariant() switch
     {
         "tiny-moe" => Tiny("tiny-moe", "MixtralForCausalLM", experts: 8, topK: 2),
         "tiny-dense" => Tiny("tiny-dense", "LlamaForCausalLM", experts: 0, topK: 0),
+        "tiny-draft" => Draft(),
         _ => ServingPresets.TryGet(name),
     };
+
+    /// <summary>
+    /// A draft model for speculative decoding of tiny-moe / tiny-dense: the same vocabulary (1024, the one thing a draft
+    /// must share), 2 layers of half the width. Sizes are our choice.
+    /// </summary>
+    static ModelConfig Draft()
+    {
+        var m = Tiny("tiny-draft", "LlamaForCausalLM", experts: 0, topK: 0);
+        m.NumLayers = 2;
+        m.HiddenSize = 128;
+        m.NumAttentionHeads = 4;
+        m.IntermediateSize = 256;
+        m.MoeLayers.Clear();
+        m.MoeLayers.Add([false, false]);
+        return m;
+    }
 
     static ModelConfig Tiny(string name, string arch, uint experts, uint topK)
     {

@@ -30,8 +30,11 @@ public sealed class CpuBackend : IBackend
         int n = w.Rows, k = w.Cols;
         var wv = w.Values;
         var y = new float[rows * n];
+        var gptq = w.Gptq;
         void Chunk(int c)
         {
+            // A GPTQ weight runs the dequantise-in-GEMV kernel on its packed codes, not the dequantised copy.
+            if (gptq is not null) { gptq.MatMulColumns(x, rows, y, c * ColumnsPerChunk, Math.Min(n, (c + 1) * ColumnsPerChunk)); return; }
             int end = Math.Min(n, (c + 1) * ColumnsPerChunk);
             for (int j = c * ColumnsPerChunk; j < end; j++)
             {

@@ -17,6 +17,9 @@ public sealed class EngineOptions
     /// <summary>Cancelled by Ctrl-C: the engine stops before its next stage.</summary>
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>Reuse the real K and V of prompt prefixes already prefilled in this run (<see cref="PrefixStore"/>).</summary>
+    public bool PrefixReuse { get; init; }
+
     /// <summary>Sees each request's logits as its token is chosen (request id, step, the vocabulary's logits): the outside-oracle comparison reads them.</summary>
     public Action<int, int, double[]>? LogitsObserver { get; init; }
 

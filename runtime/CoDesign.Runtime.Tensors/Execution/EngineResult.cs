@@ -20,4 +20,8 @@ public sealed record StageRecord(int Index, string Kind, int Requests, int Prefi
 public sealed record OpTime(string Side, OpKind Op, long Calls, double Seconds);
 
 public sealed record EngineResult(IReadOnlyList<RequestResult> Requests, IReadOnlyList<StageRecord> Stages,
-    IReadOnlyList<OpTime> OpTimes, IReadOnlyList<KvCachePool.Event> KvEvents, long PeakKvBytes, long KvBytesAtEnd, double WallSeconds);
+    IReadOnlyList<OpTime> OpTimes, IReadOnlyList<KvCachePool.Event> KvEvents, long PeakKvBytes, long KvBytesAtEnd, double WallSeconds)
+{
+    /// <summary>Prompt tokens whose K and V were copied from a shared prefix instead of prefilled (<see cref="EngineOptions.PrefixReuse"/>).</summary>
+    public long PrefixTokensReused { get; init; }
+}

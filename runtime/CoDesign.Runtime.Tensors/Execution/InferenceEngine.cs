@@ -47,12 +47,28 @@ public sealed class InferenceEngine
         public List<int> Generated { get; } = [];
         public List<double> Margins { get; } = [];
         public List<double> Scales { get; } = [];
-        public bool Prefilled => Cache.Length > 0;
-        public int[] NextInput => Prefilled ? [Generated[^1]] : Request.Prompt;
+        /// <summary>Set once the prompt has been prefilled (the cache may start with a reused prefix before that).</summary>
+        public bool Prefilled { get; set; }
+        public int[] NextInput => Prefilled ? [Generated[^1]] : Request.Prompt[Cache.Length..];
     }
 
     /// <summary>Rows of one sequence inside the stage's token batch.</summary>
-    readonly record struct Segment(Sequence Seq, int Offset, int Rows, bool Prefill);
+    readonly record struct Segment(KvCache Cache, int Offset, int Rows, bool Prefill, bool AllRows);
+
+    /// <summary>
+    /// One sequence's input to a stage: its cache, the tokens to append after what the cache holds, whether they are a
+    /// prefill, and whether the logits of every row are wanted (a speculative verify step) or only the last row's.
+    /// </summary>
+    internal readonly record struct Work(KvCache Cache, int[] Tokens, bool Prefill, bool AllRows);
+
+    internal int Vocab => _w.Vocab;
+    internal int Layers => _w.Layers.Length;
+    internal int KvRowWidth => _w.KvHeads * _w.HeadDim;
+    internal double XpuSeconds => _xpu.TotalSeconds;
+    internal double PimSeconds => _pim.TotalSeconds;
+
+    /// <summary>One stage over explicit inputs (speculative decoding, prefix reuse): the logits of the rows asked for, in order.</summary>
+    internal double[] Step(IReadOnlyList<Work> work) => Forward(work, new StageCounters(), out _);
 
     public EngineResult Run(IReadOnlyList<Request> requests)
     {
@@ -63,22 +79,38 @@ public sealed class InferenceEngine
         var running = new List<Sequence>();
         var done = new List<RequestResult>();
         var stages = new List<StageRecord>();
+        var prefixes = _o.PrefixReuse ? new PrefixStore() : null;
+        long reused = 0;
         var total = Stopwatch.StartNew();
         for (int stage = 0; waiting.Count > 0 || running.Count > 0; stage++)
         {
             _o.Cancellation.ThrowIfCancellationRequested();   // Ctrl-C between stages
             // Nothing running: the engine idles until the next arrival (no empty stages are recorded).
             if (running.Count == 0 && waiting.Peek().ArrivalStage > stage) stage = waiting.Peek().ArrivalStage;
+            var joining = new List<int[]>();
             while (running.Count < _o.MaxBatch && waiting.Count > 0 && waiting.Peek().ArrivalStage <= stage)
             {
-                var r = waiting.Dequeue();
-                running.Add(new Sequence(r, pool.Allocate(stage, r.Id, r.Prompt.Length + r.MaxNewTokens), stage));
+                var r = waiting.Peek();
+                var (source, len) = prefixes?.Longest(r.Prompt) ?? (null, 0);
+                // A prefix shared with a prompt prefilled in this very stage is not computed yet: the request waits one
+                // stage (FIFO, so the rest wait too) and then reuses it.
+                if (prefixes is not null && joining.Any(p => PrefixStore.CommonPrefix(p, r.Prompt, r.Prompt.Length - 1) > len)) break;
+                waiting.Dequeue();
+                var cache = pool.Allocate(stage, r.Id, r.Prompt.Length + r.MaxNewTokens);
+                if (source is not null) { cache.CopyPrefix(source, len); reused += len; }
+                running.Add(new Sequence(r, cache, stage));
+                joining.Add(r.Prompt);
             }
             var sw = Stopwatch.StartNew();
             double x0 = _xpu.TotalSeconds, p0 = _pim.TotalSeconds;
             _xpu.TakeIntervals(); _pim.TakeIntervals();
             var counters = new StageCounters();
-            var logits = Forward(running, counters, out var segments);
+            var logits = Forward([.. running.Select(s => new Work(s.Cache, s.NextInput, !s.Prefilled, false))], counters, out var segments);
+            foreach (var s in running.Where(s => !s.Prefilled))
+            {
+                s.Prefilled = true;
+                prefixes?.Add(s.Request.Id, s.Request.Prompt, s.Cache, _w.Layers.Length);
+            }
             for (int i = 0; i < running.Count; i++)
             {
                 var s = running[i];
@@ -103,7 +135,8 @@ public sealed class InferenceEngine
         foreach (var (side, b) in new[] { ("xpu", _xpu), ("pim", _pim) })
             foreach (var k in Enum.GetValues<OpKind>())
                 if (b.Calls(k) > 0) ops.Add(new OpTime(side, k, b.Calls(k), b.Seconds(k)));
-        return new EngineResult([.. done.OrderBy(d => d.Id)], stages, ops, pool.Events, pool.PeakBytes, pool.BytesInUse, total.Elapsed.TotalSeconds);
+        return new EngineResult([.. done.OrderBy(d => d.Id)], stages, ops, pool.Events, pool.PeakBytes, pool.BytesInUse, total.Elapsed.TotalSeconds)
+        { PrefixTokensReused = reused };
     }
 
     void CheckRequest(Request r)
@@ -138,7 +171,7 @@ public sealed class InferenceEngine
     }
 
     /// <summary>Runs one stage over every running sequence; returns the LM-head logits of each sequence's last row.</summary>
-    double[] Forward(List<Sequence> seqs, StageCounters counters, out List<Segment> segments)
+    double[] Forward(IReadOnlyList<Work> seqs, StageCounters counters, out List<Segment> segments)
     {
         var c = _w.Config;
         int h = _w.Hidden, d = _w.HeadDim, hq = _w.Heads, hkv = _w.KvHeads;
@@ -147,9 +180,9 @@ public sealed class InferenceEngine
         var tokens = new List<int>();
         foreach (var s in seqs)
         {
-            var input = s.NextInput;
-            segments.Add(new Segment(s, tokens.Count, input.Length, !s.Prefilled));
-            int shift = _o.Fault == EngineFault.DecodePositionOffByOne && s.Prefilled ? 1 : 0;
+            var input = s.Tokens;
+            segments.Add(new Segment(s.Cache, tokens.Count, input.Length, s.Prefill, s.AllRows));
+            int shift = _o.Fault == EngineFault.DecodePositionOffByOne && !s.Prefill ? 1 : 0;
             for (int i = 0; i < input.Length; i++) { tokens.Add(input[i]); positions.Add(s.Cache.Length + i + shift); }
         }
         int rows = tokens.Count;
@@ -163,8 +196,8 @@ public sealed class InferenceEngine
         // token; a joining request prefills its prompt after what its cache holds (nothing yet).
         var shape = new StageShape();
         foreach (var g in segments)
-            if (g.Prefill) shape.AddPrefill(g.Rows, g.Seq.Cache.Length);
-            else shape.AddDecode(g.Seq.Cache.Length + 1);
+            if (g.Prefill || g.Rows > 1) shape.AddPrefill(g.Rows, g.Cache.Length);   // a verify step: k+1 query rows after the cache
+            else shape.AddDecode(g.Cache.Length + 1);
         var place = _o.Plan.Place(shape, _w.Layers.Length);
         _o.Decisions?.Stage(shape, place);
         for (int l = 0; l < _w.Layers.Length; l++)
@@ -179,20 +212,22 @@ public sealed class InferenceEngine
             if (L.KNorm is { } kn) k = _xpu.RmsNorm(k, k.Length / kn.Cols, kn, c.NormEps);
             q = _xpu.Rope(q, rows, hq, d, pos, _rope);
             k = _xpu.Rope(k, rows, hkv, d, pos, _rope);
-            foreach (var g in segments) g.Seq.Cache.Write(l, k, v, g.Offset, g.Rows);
+            foreach (var g in segments) g.Cache.Write(l, k, v, g.Offset, g.Rows);
             var attn = Attention(l, q, segments, place, counters);
             Accumulate(x, On(place, l, OpKind.OutputProjection, counters).Linear(OpKind.OutputProjection, attn, rows, L.O));
             var b = _xpu.RmsNorm(x, rows, L.PostNorm, c.NormEps);
             if (L.IsMoe) Accumulate(x, Moe(l, L, b, rows, decodeOnly, place, counters));
             else Accumulate(x, On(place, l, OpKind.Ffn, counters).GatedFfn(OpKind.Ffn, b, rows, L.Dense!));
         }
-        foreach (var g in segments) g.Seq.Cache.Advance(g.Rows);
+        foreach (var g in segments) g.Cache.Advance(g.Rows);
 
-        var last = new double[seqs.Count * h];
-        for (int i = 0; i < segments.Count; i++)
-            Array.Copy(x, (segments[i].Offset + segments[i].Rows - 1) * h, last, i * h, h);
-        var normed = _xpu.RmsNorm(last, seqs.Count, _w.FinalNorm, c.NormEps);
-        return On(place, 0, OpKind.LmHead, counters).Linear(OpKind.LmHead, normed, seqs.Count, _w.LmHead);
+        var picked = new List<int>();
+        foreach (var g in segments)
+            for (int r = g.AllRows ? 0 : g.Rows - 1; r < g.Rows; r++) picked.Add(g.Offset + r);
+        var last = new double[picked.Count * h];
+        for (int i = 0; i < picked.Count; i++) Array.Copy(x, picked[i] * h, last, i * h, h);
+        var normed = _xpu.RmsNorm(last, picked.Count, _w.FinalNorm, c.NormEps);
+        return On(place, 0, OpKind.LmHead, counters).Linear(OpKind.LmHead, normed, picked.Count, _w.LmHead);
     }
 
     /// <summary>The backend of the processor <paramref name="op"/> of layer <paramref name="layer"/> is placed on this stage.</summary>
@@ -216,8 +251,8 @@ public sealed class InferenceEngine
         {
             var qs = new double[g.Rows * qw];
             Array.Copy(q, g.Offset * qw, qs, 0, qs.Length);
-            int first = g.Seq.Cache.Length;
-            var o = be.Attention(new AttentionInput(qs, g.Rows, g.Seq.Cache.Keys(layer), g.Seq.Cache.Values(layer), first + g.Rows, hq, _w.KvHeads, d, first));
+            int first = g.Cache.Length;
+            var o = be.Attention(new AttentionInput(qs, g.Rows, g.Cache.Keys(layer), g.Cache.Values(layer), first + g.Rows, hq, _w.KvHeads, d, first));
             Array.Copy(o, 0, y, g.Offset * qw, o.Length);
         }
         bool prefillOnPim = place.OnPim(layer, OpKind.Attention, OpPhase.Prefill), decodeOnPim = place.OnPim(layer, OpKind.Attention, OpPhase.Decode);

@@ -34,4 +34,24 @@ public sealed class KvCache
 
     /// <summary>Commits positions written to every layer in this stage.</summary>
     public void Advance(int count) => Length += count;
+
+    /// <summary>Rolls back to the first <paramref name="length"/> positions (rejected speculative tokens); later writes overwrite the rest.</summary>
+    public void Truncate(int length)
+    {
+        if (length < 0 || length > Length) throw new InvalidOperationException($"request {RequestId}: cannot roll the KV cache back from {Length} to {length}");
+        Length = length;
+    }
+
+    /// <summary>Copies positions [0, count) of every layer from <paramref name="source"/> (a shared prefix computed once) and commits them.</summary>
+    public void CopyPrefix(KvCache source, int count)
+    {
+        if (Length != 0 || count > source.Length || count > Capacity || source.RowWidth != RowWidth || source._k.Length != _k.Length)
+            throw new InvalidOperationException($"request {RequestId}: cannot reuse {count} prefix positions of request {source.RequestId}");
+        for (int l = 0; l < _k.Length; l++)
+        {
+            Array.Copy(source._k[l], _k[l], count * RowWidth);
+            Array.Copy(source._v[l], _v[l], count * RowWidth);
+        }
+        Length = count;
+    }
 }

@@ -111,11 +111,18 @@ public sealed class GptqWeight
     /// </summary>
     public float[] MatMul(float[] x, int rows)
     {
-        if (x.Length != (long)rows * InFeatures) throw new ArgumentException($"x has {x.Length} elements, expected {rows} x {InFeatures}");
         var y = new float[rows * OutFeatures];
+        MatMulColumns(x, rows, y, 0, OutFeatures);
+        return y;
+    }
+
+    /// <summary>Output columns [first, end) of <see cref="MatMul"/> into y [rows, N]: the unit the cpu backend spreads over cores.</summary>
+    public void MatMulColumns(float[] x, int rows, float[] y, int first, int end)
+    {
+        if (x.Length != (long)rows * InFeatures) throw new ArgumentException($"x has {x.Length} elements, expected {rows} x {InFeatures}");
         Span<float> group = stackalloc float[Math.Min(GroupSize, 4096)];
         var buffer = GroupSize <= 4096 ? null : new float[GroupSize];
-        for (int n = 0; n < OutFeatures; n++)
+        for (int n = first; n < end; n++)
             for (int g = 0; g < Groups; g++)
             {
                 Span<float> col = buffer is null ? group[..GroupSize] : buffer;
@@ -125,6 +132,5 @@ public sealed class GptqWeight
                 for (int r = 0; r < rows; r++)
                     y[r * OutFeatures + n] += TensorPrimitives.Dot(new ReadOnlySpan<float>(x, r * InFeatures + g * GroupSize, GroupSize), col);
             }
-        return y;
     }
 }

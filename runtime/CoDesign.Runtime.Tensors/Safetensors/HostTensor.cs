@@ -11,6 +11,11 @@ public sealed class HostTensor
     public TensorDType Storage { get; }
     public int[] Shape { get; }
     public float[] Values { get; }
+    /// <summary>
+    /// Set for a GPTQ-quantised linear weight: the packed form the cpu and gpu backends run their dequantise-in-GEMV
+    /// kernels on. <see cref="Values"/> then holds its bit-exact dequantisation (float32), which the reference reads.
+    /// </summary>
+    public Quantization.GptqWeight? Gptq { get; init; }
 
     public HostTensor(string name, TensorDType storage, int[] shape, float[] values)
     {

@@ -42,7 +42,17 @@ public static class SafetensorsReader
             var e = _byName[name];
             if (e.DType is not { } dtype)
                 throw new InputException($"{origin}: tensor '{name}' is {e.DTypeName}; the runtime reads F32, F16 and BF16 weights");
-            if (e.End - e.Begin > Array.MaxLength) throw new InputException($"{origin}: tensor '{name}' is larger than one array can hold ({e.End - e.Begin} bytes)");
+            var raw = Raw(e);
+            var values = Decode(raw, dtype, (int)HostTensor.ElementCount(e.Shape));
+            int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new InputException($"{origin}: tensor '{name}' holds {values[bad]} at element {bad}: a checkpoint's weights must be finite");
+            return new HostTensor(name, dtype, e.Shape, values);
+        }
+
+        byte[] Raw(Entry e)
+        {
+            if (e.End - e.Begin > Array.MaxLength) throw new InputException($"{origin}: tensor '{e.Name}' is larger than one array can hold ({e.End - e.Begin} bytes)");
             var raw = new byte[e.End - e.Begin];
             try
             {
@@ -52,11 +62,29 @@ public static class SafetensorsReader
             }
             catch (Exception x) when (x is IOException or UnauthorizedAccessException)
             { throw new InputException($"cannot read {origin}: {x.Message}"); }
-            var values = Decode(raw, dtype, (int)HostTensor.ElementCount(e.Shape));
-            int bad = Array.FindIndex(values, v => !float.IsFinite(v));
-            if (bad >= 0)
-                throw new InputException($"{origin}: tensor '{name}' holds {values[bad]} at element {bad}: a checkpoint's weights must be finite");
-            return new HostTensor(name, dtype, e.Shape, values);
+            return raw;
+        }
+
+        /// <summary>The raw elements of an I32 tensor (GPTQ's packed qweight, qzeros and g_idx).</summary>
+        public int[] ReadInt32(string name)
+        {
+            var e = _byName[name];
+            if (e.DTypeName != "I32") throw new InputException($"{origin}: tensor '{name}' is {e.DTypeName}, expected I32");
+            var raw = Raw(e);
+            var v = new int[raw.Length / 4];
+            for (int i = 0; i < v.Length; i++) v[i] = BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(4 * i));
+            return v;
+        }
+
+        /// <summary>The binary16 encodings of an F16 tensor (GPTQ's scales), without widening.</summary>
+        public ushort[] ReadF16Bits(string name)
+        {
+            var e = _byName[name];
+            if (e.DTypeName != "F16") throw new InputException($"{origin}: tensor '{name}' is {e.DTypeName}, expected F16");
+            var raw = Raw(e);
+            var v = new ushort[raw.Length / 2];
+            for (int i = 0; i < v.Length; i++) v[i] = BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(2 * i));
+            return v;
         }
 
         /// <summary>Every tensor, in header order (a type the runtime does not compute with is an error).</summary>

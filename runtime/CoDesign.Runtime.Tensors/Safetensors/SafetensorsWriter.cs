@@ -16,7 +16,17 @@ public static class SafetensorsWriter
         Write(fs, tensors, metadata);
     }
 
-    public static void Write(Stream output, IReadOnlyList<HostTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(Stream output, IReadOnlyList<HostTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        WriteRaw(output, [.. tensors.Select(t => new RawTensor(t.Name, t.Storage.HeaderName(), t.Shape, Encode(t)))], metadata);
+
+    public static void WriteRaw(string path, IReadOnlyList<RawTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        using var fs = File.Create(path);
+        WriteRaw(fs, tensors, metadata);
+    }
+
+    /// <summary>Tensors already encoded (any safetensors dtype, e.g. GPTQ's I32 packed words), in the order given.</summary>
+    public static void WriteRaw(Stream output, IReadOnlyList<RawTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var headerStream = new MemoryStream();
         using (var w = new Utf8JsonWriter(headerStream))
@@ -31,9 +41,9 @@ public static class SafetensorsWriter
             long offset = 0;
             foreach (var t in tensors)
             {
-                long size = t.Count * t.Storage.ElementBytes();
+                long size = t.Data.Length;
                 w.WriteStartObject(t.Name);
-                w.WriteString("dtype", t.Storage.HeaderName());
+                w.WriteString("dtype", t.DType);
                 w.WriteStartArray("shape");
                 foreach (var d in t.Shape) w.WriteNumberValue(d);
                 w.WriteEndArray();
@@ -52,10 +62,10 @@ public static class SafetensorsWriter
         BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Count);
         output.Write(len);
         output.Write(header.ToArray());
-        foreach (var t in tensors) output.Write(Encode(t));
+        foreach (var t in tensors) output.Write(t.Data);
     }
 
-    static byte[] Encode(HostTensor t)
+    public static byte[] Encode(HostTensor t)
     {
         var raw = new byte[t.Count * t.Storage.ElementBytes()];
         var v = t.Values;
@@ -72,5 +82,23 @@ public static class SafetensorsWriter
                 break;
         }
         return raw;
+    }
+}
+
+/// <summary>One tensor as the file stores it: its safetensors dtype name, shape and little-endian bytes.</summary>
+public sealed record RawTensor(string Name, string DType, int[] Shape, byte[] Data)
+{
+    public static RawTensor Int32(string name, int[] shape, int[] values)
+    {
+        var raw = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(raw.AsSpan(4 * i), values[i]);
+        return new RawTensor(name, "I32", shape, raw);
+    }
+
+    public static RawTensor F16Bits(string name, int[] shape, ushort[] bits)
+    {
+        var raw = new byte[bits.Length * 2];
+        for (int i = 0; i < bits.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(raw.AsSpan(2 * i), bits[i]);
+        return new RawTensor(name, "F16", shape, raw);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CoDesign.Runtime.Tensors.Quantization;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Schema;
 using CoDesign.Schema.V1;
@@ -21,8 +22,11 @@ public static class ModelDirectoryWriter
         var cfgPath = Path.Combine(dir, "config.json");
         var weightsPath = Path.Combine(dir, WeightsFile);
         File.WriteAllText(cfgPath, ConfigJson(w.Config, w.Embedding.Storage));
-        var tensors = RandomModel.AllTensors(w);
-        SafetensorsWriter.Write(weightsPath, tensors, new Dictionary<string, string> { ["format"] = "pt", ["origin"] = w.Origin });
+        // A GPTQ-quantised weight is stored as its packed tensors (qweight, qzeros, scales, g_idx), not as P.weight.
+        var tensors = RandomModel.AllTensors(w)
+            .SelectMany(t => t.Gptq is null ? [new RawTensor(t.Name, t.Storage.HeaderName(), t.Shape, SafetensorsWriter.Encode(t))] : GptqCheckpoint.Tensors(t))
+            .ToList();
+        SafetensorsWriter.WriteRaw(weightsPath, tensors, new Dictionary<string, string> { ["format"] = "pt", ["origin"] = w.Origin });
         return (cfgPath, weightsPath, new FileInfo(weightsPath).Length, tensors.Count);
     }
 
@@ -58,6 +62,18 @@ public static class ModelDirectoryWriter
             j.WriteBoolean("tie_word_embeddings", c.TieWordEmbeddings);
             j.WriteString("hidden_act", "silu");
             j.WriteString("torch_dtype", storage switch { TensorDType.F32 => "float32", TensorDType.F16 => "float16", _ => "bfloat16" });
+            if (c.QuantMethod == GptqCheckpoint.Method)
+            {
+                // The keys Transformers' GPTQConfig writes; sym false because our quantiser is asymmetric (a zero point per group).
+                j.WriteStartObject("quantization_config");
+                j.WriteString("quant_method", GptqCheckpoint.Method);
+                j.WriteNumber("bits", c.WeightType == DataType.Int4 ? 4 : 8);
+                j.WriteNumber("group_size", c.QuantGroupSize == 0 ? -1 : (int)c.QuantGroupSize);
+                j.WriteBoolean("desc_act", false);
+                j.WriteBoolean("sym", false);
+                j.WriteString("checkpoint_format", GptqCheckpoint.Method);
+                j.WriteEndObject();
+            }
             j.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(ms.ToArray()) + "\n";

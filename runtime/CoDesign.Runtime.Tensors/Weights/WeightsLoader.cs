@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CoDesign.Runtime.Tensors.Quantization;
 using CoDesign.Runtime.Tensors.Safetensors;
 using CoDesign.Schema;
 using CoDesign.Schema.V1;
@@ -81,10 +82,16 @@ public static class WeightsLoader
 
     sealed class CheckpointSource(Dictionary<string, SafetensorsReader.Shard> where, string dir, ModelConfig c) : ITensorSource
     {
-        public bool Has(string name) => where.ContainsKey(name);
+        readonly GptqCheckpoint.Layout? _quant = GptqCheckpoint.LayoutOf(c);
+
+        bool IsGptq(string name) => _quant is not null && !where.ContainsKey(name) && GptqCheckpoint.IsQuantised(name) &&
+            where.ContainsKey(name[..^".weight".Length] + ".qweight");
+
+        public bool Has(string name) => where.ContainsKey(name) || IsGptq(name);
 
         public HostTensor Get(string name, int[] shape)
         {
+            if (IsGptq(name)) return GptqCheckpoint.Read(name, shape, _quant!, t => where.GetValueOrDefault(t), $"model directory {dir}");
             if (!where.TryGetValue(name, out var file))
                 throw new InputException($"model directory {dir}: missing tensor '{name}' (config.json implies shape {HostTensor.ShapeText(shape)})");
             var entry = file.EntryOf(name);

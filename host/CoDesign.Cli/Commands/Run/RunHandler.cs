@@ -11,7 +11,11 @@ public static class RunHandler
 {
     public sealed record RunReport(string Model, string Weights, string Backend, string BackendDevice, string PimBackend, string PimDevice,
         bool ExpertCoProcessing, bool AttentionCoProcessing, string Plan, int MaxBatch, IReadOnlyList<RequestRow> Requests, IReadOnlyList<StageRecord> Stages, IReadOnlyList<OpRow> Ops,
-        int GeneratedTokens, double WallSeconds, double TokensPerSecond, long PeakKvBytes, long KvBytesAtEnd, RtlRow? Rtl);
+        int GeneratedTokens, double WallSeconds, double TokensPerSecond, long PeakKvBytes, long KvBytesAtEnd, RtlRow? Rtl)
+    {
+        /// <summary>Prompt tokens not prefilled because --prefix-reuse copied their K and V; null without it.</summary>
+        public long? PrefixTokensReused { get; init; }
+    }
 
     /// <summary>What the Verilated Logic-PIM did (rtl backend only): GEMMs simulated and their cycles at the module clock.</summary>
     public sealed record RtlRow(long Gemms, long Cycles, double SimulatedSeconds);
@@ -48,7 +52,8 @@ public static class RunHandler
         var report = new RunReport(weights.Config.Name, weights.Origin, xName, xDev, pName, pDev, options.Plan.CoExperts, options.Plan.CoAttention, options.Plan.Source, options.MaxBatch,
             r.Requests.Select(q => new RequestRow(q.Id, q.PromptTokens, q.Generated, q.AdmittedAtStage, q.FinishedAtStage)).ToList(),
             r.Stages, r.OpTimes.Select(o => new OpRow(o.Side, o.Op.Name(), o.Calls, o.Seconds)).ToList(),
-            generated, r.WallSeconds, generated / r.WallSeconds, r.PeakKvBytes, r.KvBytesAtEnd, rtl);
+            generated, r.WallSeconds, generated / r.WallSeconds, r.PeakKvBytes, r.KvBytesAtEnd, rtl)
+        { PrefixTokensReused = options.PrefixReuse ? r.PrefixTokensReused : null };
         new RunRenderer().Write(ctx.Out, report, format);
         return ExitCodes.Success;
     }

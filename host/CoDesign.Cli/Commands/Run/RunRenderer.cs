@@ -24,6 +24,8 @@ public sealed class RunRenderer : Renderer<RunHandler.RunReport>
         o.Write(w);
         if (r.Rtl is { } sim)
             w.WriteLine($"Logic-PIM RTL: {sim.Gemms} PIM programs simulated, {Units.Number(sim.Cycles)} cycles = {Units.Seconds(sim.SimulatedSeconds)} of PIM time at the module clock");
+        if (r.PrefixTokensReused is { } reused)
+            w.WriteLine($"prefix reuse: {reused} of {r.Requests.Sum(q => q.PromptTokens)} prompt tokens not prefilled (K and V copied from a shared prefix)");
         w.WriteLine($"{r.GeneratedTokens} tokens in {Units.Seconds(r.WallSeconds)} ({Units.Number(r.TokensPerSecond)} tokens/s); KV cache peak {Units.Bytes(r.PeakKvBytes)}, {Units.Bytes(r.KvBytesAtEnd)} left at the end");
     }
 

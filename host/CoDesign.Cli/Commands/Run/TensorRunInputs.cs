@@ -45,6 +45,11 @@ public sealed class TensorRunInputs
     public Option<int> MaxBatch { get; } = new("--max-batch") { Description = "Most requests per stage; others wait and join as requests finish", DefaultValueFactory = _ => 4 };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for random weights of tiny-moe/tiny-dense without a directory, and for default prompts", DefaultValueFactory = _ => 1 };
     public Option<string> Hardware { get; } = CommonOptions.Hardware();
+    public Option<bool> PrefixReuse { get; } = new("--prefix-reuse")
+    {
+        Description = "Reuse the real K and V of a prompt prefix already prefilled in this run (a later request copies them and prefills only the rest)",
+    };
+
     /// <summary>Everything 'run' and 'validate' need, resolved and checked from the command line before any work.</summary>
     public sealed record Resolved(ModelWeights Weights, List<Request> Requests, EngineOptions Options, string XpuBackend, string PimBackend);
 
@@ -61,7 +66,7 @@ public sealed class TensorRunInputs
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { ProgramFile, Model, PimBackend, CoProcessing, Placement, Prompts, Schedule, MaxNewTokens, MaxNewTokensStd, MaxBatch, Seed, Hardware })
+        foreach (var o in new Option[] { ProgramFile, Model, PimBackend, CoProcessing, Placement, Prompts, Schedule, MaxNewTokens, MaxNewTokensStd, MaxBatch, Seed, Hardware, PrefixReuse })
             cmd.Options.Add(o);
     }
 
@@ -72,10 +77,8 @@ public sealed class TensorRunInputs
     public static ModelWeights LoadWeights(string model, ulong seed)
     {
         var config = ModelLoader.WithTypes(ModelLoader.Resolve(model), null, null, null);
-        // A GPTQ/AWQ/FP8 checkpoint (quantization_config) is modelled by the analytic verbs only (issue 13).
-        if (Schema.Quantization.WeightFormat.Of(config) is { IsQuantised: true } f)
-            throw new InputException($"model '{model}' has {f.Label} weights (quantization_config): the tensor runtime runs fp32, fp16 and bf16 " +
-                "weights only; analyze, compile and simulate model quantised weights");
+        // GPTQ v1 int4/int8 checkpoints are read (issue 13); AWQ, FP8, GPTQ v2 and act-order are refused naming them.
+        Runtime.Tensors.Quantization.GptqCheckpoint.LayoutOf(config);
         if (Directory.Exists(model)) return WeightsLoader.Load(config, model);
         if (File.Exists(model)) return WeightsLoader.Load(config, Path.GetDirectoryName(Path.GetFullPath(model))!);
         if (TinyPresets.TryGet(model) is not null) return RandomModel.Create(config, seed, StorageType(config.WeightType));
@@ -151,22 +154,25 @@ public sealed class TensorRunInputs
     public EngineOptions EngineOptions(ParseResult p, ModelWeights w, CancellationToken ct = default)
     {
         RunLimits.CheckBatch(p.GetValue(MaxBatch));
-        return new() { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(Program(p, w)), Cancellation = ct };
+        return new() { MaxBatch = p.GetValue(MaxBatch), Plan = DuplexPlan.FromProgram(Program(p, w)), Cancellation = ct, PrefixReuse = p.GetValue(PrefixReuse) };
     }
 
     public Schema.V1.Program Program(ParseResult p, ModelWeights w)
     {
         var hardware = HardwareFile.Resolve(p.GetValue(Hardware)!);
-        if (p.GetValue(ProgramFile) is not { } path)
-            return ProgramCompiler.Compile(w.Config, hardware, new SystemOptions(
-                CoProcessing: SystemOptionTables.CoProcessing.Parse(p.GetValue(CoProcessing), SystemOptionTables.CoProcessing.Flag),
-                Placement: SystemOptionTables.Placement.Parse(p.GetValue(Placement), SystemOptionTables.Placement.Flag)));
+        if (p.GetValue(ProgramFile) is not { } path) return Compile(p, w.Config);
         var program = Schema.Programs.ProgramFile.Read(path);
         ProgramArgs.CheckModel(program, w.Config, path, "--model (the weights)");
         if (p.GetResult(Hardware) is { Implicit: false }) ProgramArgs.CheckHardware(program, hardware, path);
         ProgramArgs.CheckSystem(program, path, null, p.GetValue(CoProcessing), p.GetValue(Placement));
         return program;
     }
+
+    /// <summary>The Program for one device of --hardware with --co-processing and --placement, as 'codesign compile' writes it.</summary>
+    public Schema.V1.Program Compile(ParseResult p, ModelConfig config) =>
+        ProgramCompiler.Compile(config, HardwareFile.Resolve(p.GetValue(Hardware)!), new SystemOptions(
+            CoProcessing: SystemOptionTables.CoProcessing.Parse(p.GetValue(CoProcessing), SystemOptionTables.CoProcessing.Flag),
+            Placement: SystemOptionTables.Placement.Parse(p.GetValue(Placement), SystemOptionTables.Placement.Flag)));
 
     /// <summary>
     /// xPU and PIM backend names. "rtl" names the PIM side only (Logic-PIM units); the xPU side then runs on cpu.

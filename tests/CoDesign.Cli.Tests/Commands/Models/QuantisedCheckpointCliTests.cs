@@ -1,6 +1,9 @@
 namespace CoDesign.Cli.Tests.Commands.Models;
 
-/// <summary>A GPTQ checkpoint's quantization_config: the analytic verbs model it, the tensor verbs refuse it (exit 2).</summary>
+/// <summary>
+/// A quantised checkpoint's quantization_config: the analytic verbs model it; the tensor verbs read GPTQ v1 (tested in
+/// Runtime.Tensors.Tests GptqCheckpointTests) and refuse other layouts such as AWQ (exit 2).
+/// </summary>
 public class QuantisedCheckpointCliTests
 {
     const string Config = """
@@ -30,13 +33,13 @@ public class QuantisedCheckpointCliTests
     public void TensorVerbs_RefuseIt_WithOneLine(string verb, params string[] more)
     {
         using var dir = Cli.TempDir();
-        File.WriteAllText(dir.File("config.json"), Config);
+        File.WriteAllText(dir.File("config.json"), Config.Replace("\"gptq\"", "\"awq\"", StringComparison.Ordinal));
         var r = Cli.Run([verb, "--model", dir.Path, .. more]);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
             Assert.That(r.ErrLines, Has.Length.EqualTo(1), r.ToString());
-            Assert.That(r.Err, Does.Contain("int4 g128").And.Contain("tensor runtime"));
+            Assert.That(r.Err, Does.Contain("awq int4 g128").And.Contain("tensor runtime"));
         }
     }
 }
