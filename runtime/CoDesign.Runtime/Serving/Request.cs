@@ -24,6 +24,10 @@ public sealed class Request(int id, double arrivalS, int inputLen, int outputLen
     public int HeldKvTokens { get; set; } = inputLen + outputLen;
     /// <summary>KV slots beyond the sequence: the drafts a speculative verify may write and then reject.</summary>
     public int ExtraKvTokens { get; set; }
+    /// <summary>The shared prefix a trace names for this request (its prefix_group column, numbered in order of first
+    /// appearance; -1: none named) and how many prompt tokens it spans (prefix_len).</summary>
+    public int TracePrefixGroup { get; init; } = -1;
+    public int TracePrefixLen { get; init; }
     /// <summary>Prompt tokens whose KV lives in the prefix cache (shared), not in this request's reservation.</summary>
     public int CachedKvTokens { get; set; }
 

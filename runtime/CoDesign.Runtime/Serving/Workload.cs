@@ -29,15 +29,16 @@ public static class Workload
         stdFraction <= 0 ? mean : (int)Math.Clamp(Math.Round(Normal.Sample(rng, mean, stdFraction * mean)), 1, WorkloadLimits.MaxTokens);
 
     /// <summary>
-    /// A CSV trace: a header naming arrival_s (or arrival), input_len and output_len in any order, other columns
-    /// ignored; or no header and those three first. Rows may come in any order: they are sorted by arrival
+    /// A CSV trace: a header naming arrival_s (or arrival), input_len and output_len in any order, optionally
+    /// prefix_group (any text naming the shared prefix a prompt starts with; empty: none) with prefix_len (its tokens),
+    /// other columns ignored; or no header and those three first. Rows may come in any order: they are sorted by arrival
     /// (stably, so equal arrivals keep file order). Lengths and the row count have the ranges of <see cref="WorkloadLimits"/>.
     /// </summary>
     public static List<Request> ReadTrace(string path, int? limit)
     {
         var lines = InputFiles.ReadLines(path, "trace", InputFiles.MaxTableBytes);
         string where = $"trace {path}";
-        int start = 0, cArrival = 0, cInput = 1, cOutput = 2;
+        int start = 0, cArrival = 0, cInput = 1, cOutput = 2, cGroup = -1, cPrefix = -1;
         int first = Array.FindIndex(lines, l => !string.IsNullOrWhiteSpace(l));
         if (first >= 0 && lines[first].Contains("arrival", StringComparison.OrdinalIgnoreCase))
         {
@@ -45,9 +46,13 @@ public static class Workload
             int Col(params string[] keys) => keys.Select(k => names.IndexOf(k)).FirstOrDefault(i => i >= 0, -1) is var c and >= 0 ? c
                 : throw new InputException($"{where} line {first + 1}: the header has no '{keys[0]}' column (need arrival_s, input_len, output_len; others are ignored)");
             (cArrival, cInput, cOutput, start) = (Col("arrival_s", "arrival"), Col("input_len", "input_tokens", "prompt_len"), Col("output_len", "output_tokens"), first + 1);
+            (cGroup, cPrefix) = (names.IndexOf("prefix_group"), names.IndexOf("prefix_len"));
+            if ((cGroup < 0) != (cPrefix < 0))
+                throw new InputException($"{where} line {first + 1}: prefix_group and prefix_len go together (a named prefix and its length in tokens)");
         }
-        int need = Math.Max(cArrival, Math.Max(cInput, cOutput)) + 1;
-        var rows = new List<(double Arrival, int Input, int Output)>();
+        int need = new[] { cArrival, cInput, cOutput, cGroup, cPrefix }.Max() + 1;
+        var rows = new List<(double Arrival, int Input, int Output, int Group, int Prefix)>();
+        var groups = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = start; i < lines.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
@@ -60,12 +65,20 @@ public static class Workload
                     $"and lengths in [1, {WorkloadLimits.MaxTokens}], got {InputText.Quote(lines[i])}");
             if (rows.Count >= WorkloadLimits.Requests.Max)
                 throw new InputException($"{where}: more than {WorkloadLimits.Requests.Max} requests (the most one run may simulate)");
-            rows.Add((arrival, input, output));
+            int group = -1, prefix = 0;
+            if (cGroup >= 0 && f[cGroup].Trim().Trim('"') is { Length: > 0 } name)
+            {
+                if (!int.TryParse(f[cPrefix].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix < 1 || prefix > input)
+                    throw new InputException($"{where} line {i + 1}: prefix_len must be a whole number of tokens in [1, input_len = {input}] " +
+                        $"for prefix_group {InputText.Quote(name)}, got {InputText.Quote(f[cPrefix].Trim())}");
+                if (!groups.TryGetValue(name, out group)) groups[name] = group = groups.Count;
+            }
+            rows.Add((arrival, input, output, group, prefix));
         }
         if (rows.Count == 0) throw new InputException($"{where} has no requests");
         // OrderBy is stable: equal arrivals keep their file order.
         var sorted = rows.OrderBy(r => r.Arrival).Take(limit ?? int.MaxValue).ToList();
-        return sorted.Select((r, i) => new Request(i, r.Arrival, r.Input, r.Output)).ToList();
+        return sorted.Select((r, i) => new Request(i, r.Arrival, r.Input, r.Output) { TracePrefixGroup = r.Group, TracePrefixLen = r.Prefix }).ToList();
     }
 
     /// <summary>A trace may span at most a year of arrivals (our bound: keeps every time sum finite and exact enough).</summary>

@@ -34,7 +34,7 @@ public static class SimulateCommand
         var inputLen = new Option<int>("--input-len") { Description = "Mean prompt length in tokens", DefaultValueFactory = _ => 1024 };
         var outputLen = new Option<int>("--output-len") { Description = "Mean output length in tokens", DefaultValueFactory = _ => 1024 };
         var lengthStd = new Option<double>("--length-std") { Description = "Gaussian length spread as a fraction of the mean (0 = fixed)", DefaultValueFactory = _ => 0 };
-        var workload = new Option<string?>("--workload") { Description = "CSV trace arrival_s,input_len,output_len instead of generated requests" };
+        var workload = new Option<string?>("--workload") { Description = "CSV trace arrival_s,input_len,output_len (optional prefix_group,prefix_len naming a shared prefix) instead of generated requests" };
         var routing = new Option<string>("--routing") { Description = "Expert routing: uniform or zipf:S", DefaultValueFactory = _ => "uniform" };
         var scheduler = ProgramArgs.Choice(SystemOptionTables.Scheduler);
         var maxTokens = new Option<int>("--max-batched-tokens") { Description = "Token budget of one stage (mixed, prefill-first)", DefaultValueFactory = _ => 8192 };

@@ -42,7 +42,12 @@ sealed class PrefixReuse
         {
             // Keep at least one prompt token to prefill: the first output token needs its logits.
             int room = r.InputLen - 1;
-            var s = new State { Group = rng.Next(o.Groups), Prefix = Math.Min(o.SharedPrefix, room) };
+            // A trace that names the request's prefix wins over the drawn group (its groups numbered after the drawn ones).
+            // The group is drawn either way, so the draws after it are the same with or without a trace's prefixes.
+            int drawn = rng.Next(o.Groups);
+            var s = r.TracePrefixGroup >= 0
+                ? new State { Group = o.Groups + r.TracePrefixGroup, Prefix = Math.Min(r.TracePrefixLen, room) }
+                : new State { Group = drawn, Prefix = Math.Min(o.SharedPrefix, room) };
             room -= s.Prefix;
             int chunks = Math.Min(o.ChunksPerPrompt, Math.Max(0, room / o.ChunkTokens));
             s.Chunks = new int[chunks];

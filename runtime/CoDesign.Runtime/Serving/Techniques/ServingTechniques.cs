@@ -21,7 +21,9 @@ sealed class ServingTechniques
     {
         _target = target;
         if (o.Speculation is { K: > 0 } s) Spec = new Speculator(s, Workload.Rng(o.Seed, 3));
-        if (o.Prefix is { Enabled: true } p) Prefix = new PrefixReuse(p, kvCapacityTokens, requests, Workload.Rng(o.Seed, 4));
+        // Prefix reuse runs when configured, or when the trace names prefixes (then with the default cache settings).
+        var prefix = o.Prefix is { Enabled: true } ? o.Prefix : requests.Any(r => r.TracePrefixGroup >= 0) ? o.Prefix ?? new PrefixOptions() : null;
+        if (prefix is not null) Prefix = new PrefixReuse(prefix, kvCapacityTokens, requests, Workload.Rng(o.Seed, 4));
         StageK = Spec?.MaxK ?? 0;
     }
 
