@@ -57,7 +57,7 @@ public sealed class TechniqueArgs
         return opts;
     }
 
-    public PrefixOptions? ResolvePrefix(ParseResult p)
+    public PrefixOptions ResolvePrefix(ParseResult p)
     {
         var o = new PrefixOptions
         {
@@ -71,6 +71,7 @@ public sealed class TechniqueArgs
             CacheFraction = p.GetValue(CacheFraction),
         };
         o.Validate();
-        return o.Enabled ? o : null;
+        // Kept when no prefix is configured: a trace that names prefixes runs reuse with these cache settings.
+        return o;
     }
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using CoDesign.Cli;
 using CoDesign.Runtime.Serving;
 using CoDesign.Schema;
 
@@ -48,6 +50,22 @@ public class TracePrefixTests
     {
         var (r, _) = Sim.Run(Mixtral, new WorkloadOptions { Batch = 4, TraceCsv = Trace("arrival_s,input_len,output_len\n0,128,8\n1,128,8\n") });
         Assert.That(r.PrefixCache, Is.Null);
+    }
+
+    /// <summary>Through the CLI, the user's cache settings apply to the prefixes a trace names.</summary>
+    [Test]
+    public void The_cache_settings_given_apply_to_trace_prefixes()
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CodesignApp.Run(["simulate", "--model", "mixtral-8x7b", "--devices", "4", "--hardware", "duplex", "--batch", "1",
+            "--workload", Groups(), "--prefix-cache-fraction", "0.5", "--format", "json"], o, e);
+        Assert.That(code, Is.Zero, e.ToString());
+        using var doc = JsonDocument.Parse(o.ToString());
+        var root = doc.RootElement;
+        var pc = root.GetProperty("prefix_cache");
+        Assert.That(pc.GetProperty("hits").GetInt64(), Is.EqualTo(8));
+        Assert.That(pc.GetProperty("capacity_tokens").GetInt64(), Is.EqualTo((long)Math.Floor(0.5 * root.GetProperty("kv_capacity_tokens").GetInt64())));
     }
 
     [TestCase("arrival_s,input_len,output_len,prefix_group\n0,128,8,a\n", "go together")]
